@@ -1,0 +1,1 @@
+"""HTTP layer: thin FastAPI routers, request schemas, and the one error serialiser."""

@@ -1,0 +1,85 @@
+"""The only place that turns errors into HTTP: RingCentral's shape, never FastAPI's 422 body,
+never a bare 500 or a stack trace."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from emulator.core.errors import (
+    EmulatorError,
+    InternalError,
+    InvalidParameter,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    ResourceNotFoundRoute,
+    UnsupportedMediaType,
+)
+
+log = logging.getLogger("emulator")
+
+
+def error_body(error: EmulatorError) -> dict[str, Any]:
+    """``{errorCode, message, [parameterName...], errors: [{errorCode, message, ...}]}``."""
+    fields = error.fields
+    item = {"errorCode": error.error_code, "message": error.message, **fields}
+    return {"errorCode": error.top_level_code or error.error_code, "message": error.message, "errors": [item], **fields}
+
+
+def error_response(error: EmulatorError, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        json.dumps(error_body(error)),
+        status_code=error.status,
+        media_type="application/json",
+        headers={"Content-Language": "en", "RCRequestId": str(uuid.uuid4()), **(headers or {})},
+    )
+
+
+def validation_error(exc: RequestValidationError) -> EmulatorError:
+    """FastAPI's own validation (path/query parameters) as CMN-101 naming the parameter."""
+    errors = exc.errors()
+    loc = errors[0].get("loc", ()) if errors else ()
+    names = [str(part) for part in loc if part not in ("path", "query", "header", "body")]
+    return InvalidParameter(".".join(names) or "request")
+
+
+def http_error(request: Request, exc: StarletteHTTPException) -> EmulatorError:
+    if exc.status_code == 404:
+        return ResourceNotFoundRoute(method=request.method, path=request.url.path)
+    if exc.status_code == 405:
+        return MethodNotAllowed(method=request.method, path=request.url.path)
+    if exc.status_code == 415:
+        return UnsupportedMediaType(expected="application/json", got=request.headers.get("content-type", ""))
+    if exc.status_code == 413:
+        return PayloadTooLarge(limit="65536")
+    return InternalError()
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def on_emulator_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, EmulatorError)
+        return error_response(exc)
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        return error_response(validation_error(exc))
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        return error_response(http_error(request, exc), headers=dict(exc.headers or {}))
+
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(InternalError())
+
+    app.add_exception_handler(EmulatorError, on_emulator_error)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)

@@ -1,0 +1,57 @@
+"""``create_app``: the one place that wires settings, data files, the clock and the routers."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from emulator import __version__
+from emulator.accounts_file import load_accounts_file
+from emulator.api import control, ringout
+from emulator.api.errors import install_error_handlers
+from emulator.bundled import bundled_accounts_file, bundled_scenarios_dir
+from emulator.core.call import ClockMode
+from emulator.core.choice import lookup
+from emulator.core.clock import Clock, ManualClock, SystemClock
+from emulator.core.emulator import Emulator, EmulatorConfig
+from emulator.scenario_files import load_catalogue
+from emulator.settings import Settings
+
+
+def build_clock(settings: Settings) -> Clock:
+    if settings.clock is ClockMode.REAL:
+        return SystemClock(settings.speed)
+    return ManualClock(settings.manual_start.timestamp())
+
+
+def build_emulator(settings: Settings, *, clock: Clock | None = None) -> Emulator:
+    """Load the data files and make the ``Emulator``; raises on any bad file or setting."""
+    scenarios = load_catalogue(bundled_scenarios_dir(), settings.scenarios_dir)
+    lookup(scenarios, settings.default_scenario)
+    directory = load_accounts_file(settings.accounts_file or bundled_accounts_file())
+    config = EmulatorConfig(
+        clock_mode=settings.clock,
+        default_scenario=settings.default_scenario,
+        retention_seconds=settings.retention_seconds,
+        max_calls=settings.max_calls,
+        phone_validation=settings.phone_validation,
+        seed=settings.seed,
+    )
+    return Emulator(config, clock or build_clock(settings), directory, scenarios)
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    settings = settings or Settings()
+    emulator = build_emulator(settings, clock=clock)
+    app = FastAPI(
+        title="ringout-emulator",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.settings = settings
+    app.state.emulator = emulator
+    install_error_handlers(app)
+    app.include_router(ringout.router)
+    app.include_router(control.router)
+    return app

@@ -1,0 +1,22 @@
+"""Where the bundled data lives: inside the installed wheel, or at the top of a source tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def bundled_path(name: str) -> Path:
+    """``scenarios`` or ``accounts``: ``emulator/_bundled/<name>`` in a wheel, ``<repo>/<name>``
+    in a checkout (editable install)."""
+    installed = _PACKAGE / "_bundled" / name
+    return installed if installed.exists() else _PACKAGE.parent / name
+
+
+def bundled_scenarios_dir() -> Path:
+    return bundled_path("scenarios")
+
+
+def bundled_accounts_file() -> Path:
+    return bundled_path("accounts") / "default.yaml"

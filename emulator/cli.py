@@ -1,0 +1,86 @@
+"""``ringout-emulator``: serve (the default), or ``check-scenarios DIR``.
+
+Every setting is a flag (``--clock manual``) and an env var (``RINGOUT_EMULATOR_CLOCK``); flags
+win. Bad settings or data files exit with status 2 and a message, before any port is bound."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from emulator import __version__
+from emulator.core.errors import EmulatorError
+from emulator.settings import Settings
+
+PROG = "ringout-emulator"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="A local emulator of RingCentral's RingOut API.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    for name, field in Settings.model_fields.items():
+        env = f"RINGOUT_EMULATOR_{name.upper()}"
+        parser.add_argument(
+            f"--{name.replace('_', '-')}",
+            dest=name,
+            default=None,
+            metavar=name.upper(),
+            help=f"{field.description} (env {env}; default {field.default})",
+        )
+    sub = parser.add_subparsers(dest="command")
+    check = sub.add_parser("check-scenarios", help="validate a directory of scenario files and exit")
+    check.add_argument("directory", type=Path)
+    return parser
+
+
+def load_settings(args: argparse.Namespace) -> Settings:
+    overrides = {name: getattr(args, name) for name in Settings.model_fields if getattr(args, name, None) is not None}
+    return Settings(**overrides)
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return 2
+
+
+def check_scenarios(directory: Path) -> int:
+    from emulator.scenario_files import ScenarioFileError, load_scenario_dir
+
+    try:
+        found = load_scenario_dir(directory)
+    except ScenarioFileError as exc:
+        return _fail(f"{len(exc.problems)} problem(s) in {directory}:\n" + "\n".join(f"  {p}" for p in exc.problems))
+    print(f"{directory}: {len(found)} scenario(s) OK: {', '.join(sorted(found))}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "check-scenarios":
+        return check_scenarios(args.directory)
+    try:
+        settings = load_settings(args)
+    except ValidationError as exc:
+        lines = [f"  {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()]
+        return _fail("invalid settings:\n" + "\n".join(lines))
+    from emulator.app import create_app
+
+    try:
+        app = create_app(settings)
+    except (ValueError, EmulatorError) as exc:
+        return _fail(f"cannot start: {exc}")
+    import uvicorn
+
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        timeout_graceful_shutdown=1,
+        server_header=False,
+    )
+    return 0

@@ -1,0 +1,30 @@
+"""Identifiers and secrets. Seeded, they are reproducible; unseeded, they come from the OS."""
+
+from __future__ import annotations
+
+import base64
+import random
+
+
+class IdSource:
+    """Makes RingOut ids shaped like the platform's (unpadded base64 of ``cs<digits>@<ip>``)
+    and opaque tokens. The same seed gives the same sequence."""
+
+    def __init__(self, seed: int | None = None) -> None:
+        self.reseed(seed)
+
+    def reseed(self, seed: int | None) -> None:
+        self.seed = seed
+        self._rng: random.Random = random.SystemRandom() if seed is None else random.Random(seed)
+
+    def ringout_id(self) -> str:
+        rng = self._rng
+        session = f"cs{rng.randrange(10**17, 10**18)}@10.62.{rng.randrange(256)}.{rng.randrange(256)}"
+        return base64.b64encode(session.encode()).decode().rstrip("=")
+
+    def token(self, prefix: str, nbytes: int = 24) -> str:
+        raw = self._rng.getrandbits(nbytes * 8).to_bytes(nbytes, "big")
+        return prefix + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def numeric(self, digits: int = 12) -> str:
+        return str(self._rng.randrange(10 ** (digits - 1), 10**digits))

@@ -1,0 +1,52 @@
+"""One settings object, built by the caller (CLI, pytest plugin, tests). Every field can be set
+by a CLI flag (``--field-name``) and by the env var ``RINGOUT_EMULATOR_<FIELD>``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from emulator.core.call import ClockMode
+from emulator.core.phone import Validation
+
+DEFAULT_MANUAL_START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RINGOUT_EMULATOR_", extra="forbid", frozen=True)
+
+    host: str = Field("127.0.0.1", description="address to listen on")
+    port: int = Field(8080, ge=0, le=65535, description="port to listen on (0 = any free port)")
+    clock: ClockMode = Field(ClockMode.REAL, description="real | manual | poll")
+    speed: float = Field(1.0, gt=0, le=10_000, description="real clock: how many times faster than the wall")
+    manual_start: datetime = Field(DEFAULT_MANUAL_START, description="manual clock: the time it starts at")
+    default_scenario: str = Field("success", description="scenario for calls nothing else chose")
+    scenarios_dir: Path | None = Field(None, description="directory of *.yaml scenarios added to the bundled ones")
+    accounts_file: Path | None = Field(None, description="accounts file replacing the bundled one")
+    seed: int | None = Field(None, description="makes ids and tokens reproducible")
+    retention_seconds: float = Field(60.0, ge=0, description="how long an ended call stays readable")
+    max_calls: int = Field(10_000, ge=1, le=10_000_000, description="cap on stored calls")
+    phone_validation: Validation = Field(Validation.POSSIBLE, description="possible | strict")
+    log_level: str = Field("info", description="uvicorn log level")
+
+    @field_validator("scenarios_dir")
+    @classmethod
+    def _is_dir(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"{value} is not a directory")
+        return value
+
+    @field_validator("accounts_file")
+    @classmethod
+    def _is_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"{value} is not a file")
+        return value
+
+    @field_validator("manual_start")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
