@@ -4,6 +4,7 @@ by a CLI flag (``--field-name``) and by the env var ``RINGOUT_EMULATOR_<FIELD>``
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -13,6 +14,11 @@ from emulator.core.call import ClockMode
 from emulator.core.phone import Validation
 
 DEFAULT_MANUAL_START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class AuthMode(StrEnum):
+    STRICT = "strict"  # every /restapi/v1.0 call needs a valid bearer token
+    LENIENT = "lenient"  # any bearer token acts as the default extension (curl exploration)
 
 
 class Settings(BaseSettings):
@@ -30,6 +36,7 @@ class Settings(BaseSettings):
     retention_seconds: float = Field(60.0, ge=0, description="how long an ended call stays readable")
     max_calls: int = Field(10_000, ge=1, le=10_000_000, description="cap on stored calls")
     phone_validation: Validation = Field(Validation.POSSIBLE, description="possible | strict")
+    auth: AuthMode = Field(AuthMode.STRICT, description="strict | lenient (any bearer token = default extension)")
     log_level: str = Field("info", description="uvicorn log level")
 
     @field_validator("scenarios_dir")

@@ -25,13 +25,17 @@ def manual_clock() -> ManualClock:
 @pytest.fixture
 def make_client(manual_clock: ManualClock) -> Iterator[Callable[..., TestClient]]:
     """``make_client(clock="manual", ...)``: a client on a fresh app; manual mode uses
-    ``manual_clock``."""
+    ``manual_clock``. Unless ``auth`` is given, the app runs in lenient auth mode and the client
+    sends a bearer token, so tests of the RingOut engine act as the default extension."""
     clients: list[TestClient] = []
 
     def make(**settings: Any) -> TestClient:
+        settings.setdefault("auth", "lenient")
         built = Settings(**settings)
         app: FastAPI = create_app(built, clock=manual_clock if built.clock.value == "manual" else None)
         client = TestClient(app, raise_server_exceptions=False)
+        if built.auth.value == "lenient":
+            client.headers["Authorization"] = "Bearer lenient-test-token"
         clients.append(client)
         return client
 
