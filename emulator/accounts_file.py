@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic.alias_generators import to_camel
 
 from emulator.core import directory as d
+from emulator.core.oauth import GRANTS
 from emulator.core.phone import PhoneNumberError, to_e164
 
 _E164 = r"^\+[1-9][0-9]{6,14}$"
@@ -80,6 +81,14 @@ class _App(_Model):
     grants: list[str] = []
     redirect_uris: list[str] = []
 
+    @field_validator("grants")
+    @classmethod
+    def _known_grants(cls, grants: list[str]) -> list[str]:
+        for grant in grants:
+            if grant not in GRANTS:
+                raise ValueError(f"unknown grant {grant!r}; known: {', '.join(GRANTS)}")
+        return grants
+
 
 class _AccountsFile(_Model):
     accounts: list[_Account] = Field(min_length=1)
@@ -93,7 +102,17 @@ class _AccountsFile(_Model):
                 if ident in seen:
                     raise ValueError(f"id {ident!r} is used twice (account and extension ids must be unique)")
                 seen.add(ident)
+        _unique("jwt", [e.jwt for a in self.accounts for e in a.extensions if e.jwt])
+        _unique("clientId", [app.client_id for app in self.apps])
         return self
+
+
+def _unique(what: str, values: list[str]) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{what} {value!r} is used twice")
+        seen.add(value)
 
 
 def parse_accounts(data: Any, where: str) -> d.Directory:

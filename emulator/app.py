@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from emulator import __version__
 from emulator.accounts_file import load_accounts_file
-from emulator.api import control, ringout
+from emulator.api import control, directory, oauth, ringout
 from emulator.api.errors import install_error_handlers
 from emulator.bundled import bundled_accounts_file, bundled_scenarios_dir
 from emulator.core.call import ClockMode
@@ -14,7 +14,7 @@ from emulator.core.choice import lookup
 from emulator.core.clock import Clock, ManualClock, SystemClock
 from emulator.core.emulator import Emulator, EmulatorConfig
 from emulator.scenario_files import load_catalogue
-from emulator.settings import Settings
+from emulator.settings import AuthMode, Settings
 
 
 def build_clock(settings: Settings) -> Clock:
@@ -35,6 +35,8 @@ def build_emulator(settings: Settings, *, clock: Clock | None = None) -> Emulato
         max_calls=settings.max_calls,
         phone_validation=settings.phone_validation,
         seed=settings.seed,
+        lenient_auth=settings.auth is AuthMode.LENIENT,
+        max_sessions=settings.max_sessions,
     )
     return Emulator(config, clock or build_clock(settings), directory, scenarios)
 
@@ -53,5 +55,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.emulator = emulator
     install_error_handlers(app)
     app.include_router(ringout.router)
+    app.include_router(oauth.router)
+    app.include_router(directory.router)
     app.include_router(control.router)
     return app

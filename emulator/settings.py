@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     max_calls: int = Field(10_000, ge=1, le=10_000_000, description="cap on stored calls")
     phone_validation: Validation = Field(Validation.POSSIBLE, description="possible | strict")
     auth: AuthMode = Field(AuthMode.STRICT, description="strict | lenient (any bearer token = default extension)")
+    max_sessions: int = Field(10_000, ge=1, le=10_000_000, description="cap on live OAuth sessions")
     log_level: str = Field("info", description="uvicorn log level")
 
     @field_validator("scenarios_dir")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import yaml
@@ -35,3 +36,31 @@ def test_settings_table_lists_every_setting_with_its_flag_and_env_var() -> None:
 def test_scenario_file_example_is_the_bundled_busy_file() -> None:
     example = yaml.safe_load(block("scenario-file"))
     assert example == yaml.safe_load((ROOT / "scenarios" / "busy.yaml").read_text())
+
+
+def test_curl_walkthrough_runs_as_written() -> None:
+    import subprocess
+
+    from emulator.app import create_app
+    from emulator.server import EmulatorServer
+    from emulator.settings import Settings
+
+    with EmulatorServer(create_app(Settings(clock="poll"))) as server:
+        result = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", block("curl-walkthrough")],
+            env={"BASE": server.url, "PATH": "/usr/bin:/bin:/usr/local/bin"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    statuses = [line for line in lines if line.startswith("{")]
+    assert [json.loads(line)["status"] for line in statuses] == [
+        {"callStatus": "InProgress", "callerStatus": "Success", "calleeStatus": "InProgress"},
+        {"callStatus": "Success", "callerStatus": "Success", "calleeStatus": "Success"},
+        {"callStatus": "Success", "callerStatus": "Finished", "calleeStatus": "Finished"},
+        {"callStatus": "CannotReach", "callerStatus": "Rejected", "calleeStatus": "Rejected"},
+    ]
+    assert "204" in lines

@@ -18,6 +18,7 @@ from emulator.core.errors import (
     InternalError,
     InvalidParameter,
     MethodNotAllowed,
+    OAuthError,
     PayloadTooLarge,
     ResourceNotFoundRoute,
     UnsupportedMediaType,
@@ -27,9 +28,12 @@ log = logging.getLogger("emulator")
 
 
 def error_body(error: EmulatorError) -> dict[str, Any]:
-    """``{errorCode, message, [parameterName...], errors: [{errorCode, message, ...}]}``."""
+    """``{errorCode, message, [parameterName...], errors: [{errorCode, message, ...}]}``; the
+    OAuth endpoints' errors: ``{error, error_description, errors: [{errorCode, message}]}``."""
     fields = error.fields
     item = {"errorCode": error.error_code, "message": error.message, **fields}
+    if isinstance(error, OAuthError):
+        return {"error": error.oauth_error, "error_description": error.message, "errors": [item]}
     return {"errorCode": error.top_level_code or error.error_code, "message": error.message, "errors": [item], **fields}
 
 

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from emulator.api.identity import emulator_of, path_extension
 from emulator.api.schemas import parse_ringout_request, ringout_json
+from emulator.core.access import RINGOUT
 from emulator.core.emulator import CallResult
 from emulator.core.errors import PayloadTooLarge, UnsupportedMediaType
 
@@ -49,7 +50,7 @@ async def _json_body(request: Request) -> bytes:
 
 def _create(spelling: str) -> Callable[..., Awaitable[Response]]:
     async def create_ring_out_call(request: Request, accountId: str, extensionId: str) -> Response:
-        extension = path_extension(request, accountId, extensionId)
+        extension = path_extension(request, accountId, extensionId, RINGOUT)
         request_body = parse_ringout_request(await _json_body(request))
         header = request.headers.get("x-emulator-scenario")
         result = emulator_of(request).create_ringout(extension, request_body, header)
@@ -60,7 +61,7 @@ def _create(spelling: str) -> Callable[..., Awaitable[Response]]:
 
 def _read(spelling: str) -> Callable[..., Awaitable[Response]]:
     async def read_ring_out_call_status(request: Request, accountId: str, extensionId: str, ringoutId: str) -> Response:
-        extension = path_extension(request, accountId, extensionId)
+        extension = path_extension(request, accountId, extensionId, RINGOUT)
         result = emulator_of(request).read_ringout(extension, ringoutId)
         return _json(request, spelling, result, _scenario_headers(result))
 
@@ -69,7 +70,7 @@ def _read(spelling: str) -> Callable[..., Awaitable[Response]]:
 
 def _delete(spelling: str) -> Callable[..., Awaitable[Response]]:
     async def delete_ring_out_call(request: Request, accountId: str, extensionId: str, ringoutId: str) -> Response:
-        extension = path_extension(request, accountId, extensionId)
+        extension = path_extension(request, accountId, extensionId, RINGOUT)
         cancelled, _ = emulator_of(request).cancel_ringout(extension, ringoutId)
         headers = {} if cancelled else {"X-Emulator-Note": NOT_CANCELLED_NOTE}
         return Response(status_code=204, headers=headers)

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from emulator.core.access import Gate
+from emulator.core.auth_codes import CodeStore
 from emulator.core.call import CallView, ClockMode, RingOutCall
 from emulator.core.choice import choose
 from emulator.core.clock import Clock
+from emulator.core.credentials import Credentials
 from emulator.core.dialing import RingOutRequest, plan_call
 from emulator.core.directory import Directory, Extension
 from emulator.core.errors import ResourceNotFound
 from emulator.core.ids import IdSource
+from emulator.core.oauth import OAuthServer
 from emulator.core.phone import Validation
 from emulator.core.scenario import Scenario
 from emulator.core.store import CallStore
+from emulator.core.tokens import TokenStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +29,8 @@ class EmulatorConfig:
     max_calls: int = 10_000
     phone_validation: Validation = Validation.POSSIBLE
     seed: int | None = None
+    lenient_auth: bool = False
+    max_sessions: int = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +50,15 @@ class Emulator:
         self.default_scenario = config.default_scenario
         self.ids = IdSource(config.seed)
         self.calls = CallStore(config.max_calls, config.retention_seconds)
+        self.tokens = TokenStore(self.ids, config.max_sessions)
+        self.codes = CodeStore(self.ids)
+        self.oauth = OAuthServer(Credentials(directory), self.tokens, self.codes, clock)
+        self.gate = Gate(directory, self.tokens, clock, lenient=config.lenient_auth)
 
     def reset(self) -> None:
         self.calls.clear()
+        self.tokens.clear()
+        self.codes.clear()
         self.ids.reseed(self.config.seed)
 
     def extension_for(self, account_ref: str, extension_ref: str, current: Extension | None = None) -> Extension:

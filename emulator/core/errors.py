@@ -132,3 +132,200 @@ class InternalError(EmulatorError):
     status = 500
     error_code = "CMN-201"
     template = "Service Temporary Unavailable"
+
+
+# --- authentication and permissions on /restapi/v1.0 (RingCentral's API error shape) ---
+
+
+class AuthorizationHeaderMissing(EmulatorError):
+    status = 401
+    error_code = "AGW-401"
+    template = "Authorization header is not specified"
+
+
+class InvalidAuthorizationHeader(EmulatorError):
+    status = 401
+    error_code = "AGW-402"
+    template = "Invalid Authorization header"
+
+
+class AccessTokenNotFound(EmulatorError):
+    """Unknown or revoked access token."""
+
+    status = 401
+    error_code = "OAU-213"
+    top_level_code = "TokenInvalid"
+    template = "Token not found"
+
+
+class AccessTokenExpired(EmulatorError):
+    status = 401
+    error_code = "OAU-128"
+    top_level_code = "TokenExpired"
+    template = "Access token expired."
+
+
+class InsufficientPermissions(EmulatorError):
+    """The app lacks the permission the route needs."""
+
+    status = 403
+    error_code = "CMN-401"
+    top_level_code = "InsufficientPermissions"
+    template = "In order to call this API endpoint, application needs to have [{permissionName}] permission"
+    extra_fields = ("permissionName",)
+
+    def __init__(self, permission: str) -> None:
+        super().__init__(permissionName=permission)
+
+
+class ExtendedScopeRequired(EmulatorError):
+    """Another extension of the token's own account named in the path. ``permissionsName`` is
+    spelled as the platform spells it in this error."""
+
+    status = 403
+    error_code = "CMN-419"
+    template = (
+        "In order to call this API endpoint for another extension, "
+        "user needs to have [{permissionsName}] permission granted with extended scope"
+    )
+    extra_fields = ("permissionsName",)
+
+    def __init__(self, permission: str) -> None:
+        super().__init__(permissionsName=permission)
+
+
+# --- OAuth endpoints: body {error, error_description, errors: [{errorCode, message}]} ---
+
+
+class OAuthError(EmulatorError):
+    """An error of ``/restapi/oauth/*``: ``oauth_error`` is the RFC 6749 ``error`` value."""
+
+    status = 400
+    oauth_error: ClassVar[str] = "invalid_request"
+
+
+class InvalidOAuthParameter(OAuthError):
+    error_code = "OAU-101"
+    template = "Parameter [{parameter}] is invalid"
+
+    def __init__(self, parameter: str) -> None:
+        super().__init__(parameter=parameter)
+
+
+class DuplicateOAuthParameter(OAuthError):
+    error_code = "OAU-111"
+    template = "Request parameter duplication detected"
+
+
+class QueryBodyMismatch(OAuthError):
+    error_code = "OAU-150"
+    template = "The value of query parameter [{parameter}] should be equal to parameter [{parameter}] in request body"
+
+    def __init__(self, parameter: str) -> None:
+        super().__init__(parameter=parameter)
+
+
+class ClientAuthenticationRequired(OAuthError):
+    oauth_error = "invalid_client"
+    error_code = "OAU-123"
+    template = "Client authentication is required"
+
+
+class InvalidClientCredentials(OAuthError):
+    oauth_error = "invalid_client"
+    error_code = "OAU-123"
+    template = "Invalid client credentials"
+
+
+class InvalidResourceOwnerCredentials(OAuthError):
+    oauth_error = "invalid_grant"
+    error_code = "OAU-140"
+    template = "Invalid resource owner credentials"
+
+
+class ExtensionLoginNotAllowed(OAuthError):
+    oauth_error = "invalid_grant"
+    error_code = "OAU-141"
+    template = "Login for extension in current state is not allowed."
+
+
+class UnauthorizedGrantType(OAuthError):
+    oauth_error = "unauthorized_client"
+    error_code = "OAU-251"
+    template = "Unauthorized for this grant type"
+
+
+class UnsupportedGrantType(OAuthError):
+    oauth_error = "unsupported_grant_type"
+    error_code = "OAU-250"
+    template = "Unsupported grant type"
+
+
+class InvalidScope(OAuthError):
+    oauth_error = "invalid_scope"
+    error_code = "OAU-101"
+    template = "Parameter [scope] is invalid: the app has no [{scope}] permission"
+
+    def __init__(self, scope: str) -> None:
+        super().__init__(scope=scope)
+
+
+class RefreshTokenExpired(OAuthError):
+    oauth_error = "invalid_grant"
+    error_code = "OAU-210"
+    template = "Token expired"
+
+
+class RefreshTokenRevoked(OAuthError):
+    oauth_error = "invalid_grant"
+    error_code = "OAU-211"
+    template = "Token revoked"
+
+
+class RefreshTokenNotFound(OAuthError):
+    oauth_error = "invalid_grant"
+    error_code = "OAU-213"
+    template = "Token not found"
+
+
+class InvalidAuthorizationCode(OAuthError):
+    oauth_error = "invalid_grant"
+    error_code = "OAU-106"
+    template = "Invalid authorization code"
+
+
+class InvalidCodeVerifier(OAuthError):
+    oauth_error = "invalid_grant"
+    error_code = "OAU-106"
+    template = "Invalid authorization code: code_verifier does not match the code_challenge"
+
+
+class AuthorizationCodeExpired(OAuthError):
+    oauth_error = "invalid_grant"
+    error_code = "OAU-108"
+    template = "Authorization code is expired"
+
+
+class RedirectUriMismatch(OAuthError):
+    oauth_error = "invalid_grant"
+    error_code = "OAU-109"
+    template = "Redirect URIs do not match"
+
+
+class UnregisteredRedirectUri(OAuthError):
+    """``/restapi/oauth/authorize`` with a redirect URI the app did not register."""
+
+    error_code = "OAU-109"
+    template = "Redirect URIs do not match"
+
+
+class CodeIssuedToAnotherApp(OAuthError):
+    oauth_error = "invalid_grant"
+    error_code = "OAU-110"
+    template = "Authorization code was not issued for this application"
+
+
+class UnsupportedResponseType(OAuthError):
+    oauth_error = "unsupported_response_type"
+    error_code = "OAU-101"
+    template = "Parameter [response_type] is invalid"
