@@ -6,8 +6,17 @@ from fastapi import FastAPI
 
 from emulator import __version__
 from emulator.accounts_file import load_accounts_file
-from emulator.api import control, ringout
+from emulator.api import (
+    control,
+    control_calls,
+    control_clock,
+    control_journal,
+    control_rules,
+    control_scenarios,
+    ringout,
+)
 from emulator.api.errors import install_error_handlers
+from emulator.api.journal_middleware import JournalMiddleware
 from emulator.bundled import bundled_accounts_file, bundled_scenarios_dir
 from emulator.core.call import ClockMode
 from emulator.core.choice import lookup
@@ -35,6 +44,8 @@ def build_emulator(settings: Settings, *, clock: Clock | None = None) -> Emulato
         max_calls=settings.max_calls,
         phone_validation=settings.phone_validation,
         seed=settings.seed,
+        journal_size=settings.journal_size,
+        speed=settings.speed,
     )
     return Emulator(config, clock or build_clock(settings), directory, scenarios)
 
@@ -54,4 +65,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     install_error_handlers(app)
     app.include_router(ringout.router)
     app.include_router(control.router)
+    app.include_router(control.protected)
+    for module in (control_clock, control_rules, control_scenarios, control_calls, control_journal):
+        app.include_router(module.router)  # control_rules first: it owns /scenarios/queue
+    app.add_middleware(JournalMiddleware, journal=emulator.journal, clock=emulator.clock)
     return app
