@@ -13,6 +13,7 @@ from emulator.api.identity import emulator_of
 from emulator.core.emulator import CallResult
 from emulator.core.errors import MandatoryParameterMissing
 from emulator.core.legs import Leg, LegAction
+from emulator.core.statuses import CallingStatus
 from emulator.core.timeline import TimelineEntry
 
 router = control_router()
@@ -52,8 +53,10 @@ def entry_json(entry: TimelineEntry) -> dict[str, Any]:
 
 
 @router.get("/calls")
-async def list_calls(request: Request, extensionId: str | None = None, status: str | None = None) -> JSONResponse:
-    results = emulator_of(request).control_calls(extensionId, status)
+async def list_calls(
+    request: Request, extensionId: str | None = None, status: CallingStatus | None = None
+) -> JSONResponse:
+    results = emulator_of(request).control_calls(extensionId, status.value if status else None)
     return JSONResponse({"records": [call_json(r) for r in results]})
 
 

@@ -73,6 +73,11 @@ def test_list_and_filter(client: TestClient) -> None:
     mine = client.get("/__emulator/calls", params={"extensionId": "400131560009"}).json()["records"]
     assert len(mine) == 2
     assert client.get("/__emulator/calls", params={"extensionId": "400131580009"}).json() == {"records": []}
+    bad = client.get("/__emulator/calls", params={"status": "Ringing"})
+    assert (bad.status_code, bad.json()) == (
+        400,
+        error("CMN-101", "Parameter [status] value is invalid.", parameterName="status"),
+    )
 
 
 def test_forcing_busy_changes_the_next_read_and_is_recorded(client: TestClient) -> None:
