@@ -6,8 +6,19 @@ from fastapi import FastAPI
 
 from emulator import __version__
 from emulator.accounts_file import load_accounts_file
-from emulator.api import control, directory, oauth, ringout
+from emulator.api import (
+    control,
+    control_calls,
+    control_clock,
+    control_journal,
+    control_rules,
+    control_scenarios,
+    directory,
+    oauth,
+    ringout,
+)
 from emulator.api.errors import install_error_handlers
+from emulator.api.journal_middleware import JournalMiddleware
 from emulator.bundled import bundled_accounts_file, bundled_scenarios_dir
 from emulator.core.call import ClockMode
 from emulator.core.choice import lookup
@@ -37,6 +48,8 @@ def build_emulator(settings: Settings, *, clock: Clock | None = None) -> Emulato
         seed=settings.seed,
         lenient_auth=settings.auth is AuthMode.LENIENT,
         max_sessions=settings.max_sessions,
+        journal_size=settings.journal_size,
+        speed=settings.speed,
     )
     return Emulator(config, clock or build_clock(settings), directory, scenarios)
 
@@ -58,4 +71,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(oauth.router)
     app.include_router(directory.router)
     app.include_router(control.router)
+    app.include_router(control.protected)
+    for module in (control_clock, control_rules, control_scenarios, control_calls, control_journal):
+        app.include_router(module.router)  # control_rules first: it owns /scenarios/queue
+    app.add_middleware(JournalMiddleware, journal=emulator.journal, clock=emulator.clock)
     return app

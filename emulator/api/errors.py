@@ -66,18 +66,24 @@ def http_error(request: Request, exc: StarletteHTTPException) -> EmulatorError:
     return InternalError()
 
 
+def request_id(request: Request) -> dict[str, str]:
+    """The ``RCRequestId`` header from the emulator's (seedable) id source."""
+    emulator = getattr(request.app.state, "emulator", None)
+    return {"RCRequestId": emulator.ids.request_id() if emulator is not None else str(uuid.uuid4())}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def on_emulator_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, EmulatorError)
-        return error_response(exc)
+        return error_response(exc, headers=request_id(request))
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        return error_response(validation_error(exc))
+        return error_response(validation_error(exc), headers=request_id(request))
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        return error_response(http_error(request, exc), headers=dict(exc.headers or {}))
+        return error_response(http_error(request, exc), headers={**request_id(request), **dict(exc.headers or {})})
 
     async def on_unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from emulator.api.identity import emulator_of, path_extension
+from emulator.api.journal_middleware import note_call
 from emulator.api.schemas import parse_ringout_request, ringout_json
 from emulator.core.access import RINGOUT
 from emulator.core.emulator import CallResult
@@ -34,7 +35,8 @@ def _json(request: Request, spelling: str, result: CallResult, headers: dict[str
     return Response(body, media_type="application/json", headers=headers)
 
 
-def _scenario_headers(result: CallResult) -> dict[str, str]:
+def _scenario_headers(request: Request, result: CallResult) -> dict[str, str]:
+    note_call(request, result.call)
     return {"X-Emulator-Scenario": result.call.scenario.name, "X-Emulator-Scenario-Source": result.call.scenario_source}
 
 
@@ -54,7 +56,7 @@ def _create(spelling: str) -> Callable[..., Awaitable[Response]]:
         request_body = parse_ringout_request(await _json_body(request))
         header = request.headers.get("x-emulator-scenario")
         result = emulator_of(request).create_ringout(extension, request_body, header)
-        return _json(request, spelling, result, _scenario_headers(result))
+        return _json(request, spelling, result, _scenario_headers(request, result))
 
     return create_ring_out_call
 
@@ -63,7 +65,7 @@ def _read(spelling: str) -> Callable[..., Awaitable[Response]]:
     async def read_ring_out_call_status(request: Request, accountId: str, extensionId: str, ringoutId: str) -> Response:
         extension = path_extension(request, accountId, extensionId, RINGOUT)
         result = emulator_of(request).read_ringout(extension, ringoutId)
-        return _json(request, spelling, result, _scenario_headers(result))
+        return _json(request, spelling, result, _scenario_headers(request, result))
 
     return read_ring_out_call_status
 
@@ -71,7 +73,8 @@ def _read(spelling: str) -> Callable[..., Awaitable[Response]]:
 def _delete(spelling: str) -> Callable[..., Awaitable[Response]]:
     async def delete_ring_out_call(request: Request, accountId: str, extensionId: str, ringoutId: str) -> Response:
         extension = path_extension(request, accountId, extensionId, RINGOUT)
-        cancelled, _ = emulator_of(request).cancel_ringout(extension, ringoutId)
+        cancelled, result = emulator_of(request).cancel_ringout(extension, ringoutId)
+        note_call(request, result.call)
         headers = {} if cancelled else {"X-Emulator-Note": NOT_CANCELLED_NOTE}
         return Response(status_code=204, headers=headers)
 

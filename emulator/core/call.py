@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
+from emulator.core.errors import ControlConflict
+from emulator.core.legs import Leg, LegAction, LegOverride, apply_action, hang_up, is_live
 from emulator.core.scenario import LegState, Scenario
-from emulator.core.statuses import ANSWERED, CallingStatus, derive_call_status
+from emulator.core.statuses import derive_call_status
 
 
 class ClockMode(StrEnum):
@@ -41,26 +43,37 @@ class RingOutCall:
     poll_ended_at: float | None = None
     cancelled_index: int | None = None
     cancelled_at: float | None = None
+    poll_times: list[float] = field(default_factory=list)  # when each poll moved the call a step
+    frozen_index: int | None = None  # set by the first forced leg: the scenario stops there
+    overrides: list[LegOverride] = field(default_factory=list)
 
     def view(self, now: float) -> CallView:
         """The call as seen at ``now``; reading does not change it (see ``poll``)."""
         scenario = self.scenario
-        if self.mode is ClockMode.POLL:
+        if self.frozen_index is not None:
+            index = self.frozen_index
+            last = self.overrides[-1]
+            state = last.state
+            ended_at = None if is_live(state) else last.at
+        elif self.mode is ClockMode.POLL:
             index = min(self.polls, scenario.last_index)
-            ended_at = self.poll_ended_at
+            state, ended_at = scenario.states[index], self.poll_ended_at
         else:
             index = scenario.index_at(now - self.created_at)
             end = self.created_at + scenario.steps[-1].at
-            ended_at = end if index == scenario.last_index else None
+            state, ended_at = scenario.states[index], (end if index == scenario.last_index else None)
         if self.cancelled_index is not None and self.cancelled_at is not None:
-            return CallView(self.cancelled_index, _cancelled(scenario.states[self.cancelled_index]), self.cancelled_at)
-        return CallView(index, scenario.states[index], ended_at)
+            before = state if self.frozen_index is not None else scenario.states[self.cancelled_index]
+            return CallView(self.cancelled_index, _cancelled(before), self.cancelled_at)
+        return CallView(index, state, ended_at)
 
     def poll(self, now: float) -> CallView:
         """A status read: in poll mode it moves the call one step on, then answers."""
         last = self.scenario.last_index
-        if self.mode is ClockMode.POLL and self.cancelled_index is None and self.polls < last:
+        moving = self.cancelled_index is None and self.frozen_index is None
+        if self.mode is ClockMode.POLL and moving and self.polls < last:
             self.polls += 1
+            self.poll_times.append(now)
             if self.polls == last:
                 self.poll_ended_at = now
         return self.view(now)
@@ -74,6 +87,17 @@ class RingOutCall:
         self.cancelled_at = now
         return True
 
+    def force(self, leg: Leg, action: LegAction, now: float) -> CallView:
+        """Force ``action`` on ``leg`` now: the call leaves its scenario (409 once it ended)."""
+        current = self.view(now)
+        if current.ended_at is not None:
+            raise ControlConflict(detail=f"Cannot force the {leg} leg: the call has ended")
+        state = apply_action(current.state, leg, action)
+        if self.frozen_index is None:
+            self.frozen_index = current.index
+        self.overrides.append(LegOverride(now, leg, action, state))
+        return self.view(now)
+
     def expired(self, now: float, retention: float) -> bool:
         ended_at = self.view(now).ended_at
         return ended_at is not None and now >= ended_at + retention
@@ -81,14 +105,6 @@ class RingOutCall:
 
 def _cancelled(state: LegState) -> LegState:
     """Legs still ringing become Rejected; a caller already on the line is hung up."""
-    caller = _hang_up(state.caller)
-    callee = _hang_up(state.callee)
+    caller = hang_up(state.caller)
+    callee = hang_up(state.callee)
     return LegState(caller, callee, derive_call_status(caller, callee))
-
-
-def _hang_up(leg: CallingStatus) -> CallingStatus:
-    if leg is CallingStatus.IN_PROGRESS:
-        return CallingStatus.REJECTED
-    if leg in ANSWERED:
-        return CallingStatus.FINISHED
-    return leg

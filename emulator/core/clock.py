@@ -13,15 +13,15 @@ class Clock(Protocol):
 class SystemClock:
     """Wall-clock time, optionally running ``speed`` times faster from the moment it was made."""
 
-    def __init__(self, speed: float = 1.0) -> None:
+    def __init__(self, speed: float = 1.0, start: float | None = None) -> None:
         if speed <= 0:
             raise ValueError("speed must be > 0")
         self.speed = speed
-        self._origin = time.time()
+        self._wall_origin = time.time()
+        self._origin = self._wall_origin if start is None else start  # "now" when it was made
 
     def now(self) -> float:
-        wall = time.time()
-        return self._origin + (wall - self._origin) * self.speed
+        return self._origin + (time.time() - self._wall_origin) * self.speed
 
 
 class ManualClock:
@@ -36,6 +36,10 @@ class ManualClock:
     def move_to(self, when: float) -> None:
         if when < self._now:
             raise ValueError("a manual clock never moves backwards")
+        self._now = float(when)
+
+    def restart(self, when: float) -> None:
+        """Put the clock back at ``when`` (a reset of the emulator, never an ordinary move)."""
         self._now = float(when)
 
     def shift(self, seconds: float) -> None:

@@ -89,11 +89,11 @@ class CallerIdNotAllowed(ParameterError):
 
 class UnknownScenario(EmulatorError):
     error_code = "CMN-101"
-    template = "Parameter [X-Emulator-Scenario] value is invalid. Unknown scenario [{name}]; valid names: {valid}"
+    template = "Parameter [{parameterName}] value is invalid. Unknown scenario [{name}]; valid names: {valid}"
     extra_fields = ("parameterName",)
 
-    def __init__(self, name: str, valid: list[str]) -> None:
-        super().__init__(name=name, valid=", ".join(valid), parameterName="X-Emulator-Scenario")
+    def __init__(self, name: str, valid: list[str], parameter: str = "X-Emulator-Scenario") -> None:
+        super().__init__(name=name, valid=", ".join(valid), parameterName=parameter)
 
 
 class StoreFull(EmulatorError):
@@ -329,3 +329,28 @@ class UnsupportedResponseType(OAuthError):
     oauth_error = "unsupported_response_type"
     error_code = "OAU-101"
     template = "Parameter [response_type] is invalid"
+
+
+class ControlConflict(EmulatorError):
+    """A control-plane action that does not apply to the current state (clock mode, call ended)."""
+
+    status = 409
+    error_code = "EMU-409"
+    template = "{detail}"
+
+
+class ControlTokenRequired(EmulatorError):
+    status = 401
+    error_code = "EMU-401"
+    template = (
+        "The control plane needs its token: send 'Authorization: Bearer <token>' or 'X-Emulator-Control-Token: <token>'"
+    )
+
+
+class InvalidScenario(EmulatorError):
+    error_code = "CMN-101"
+    template = "Parameter [body] value is invalid. {problems}"
+    extra_fields = ("parameterName",)
+
+    def __init__(self, problems: str) -> None:
+        super().__init__(problems=problems, parameterName="body")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import random
+import uuid
 
 
 class IdSource:
@@ -16,6 +17,8 @@ class IdSource:
     def reseed(self, seed: int | None) -> None:
         self.seed = seed
         self._rng: random.Random = random.SystemRandom() if seed is None else random.Random(seed)
+        # a separate stream, so error responses do not shift the ids that follow them
+        self._request_rng: random.Random = random.SystemRandom() if seed is None else random.Random(f"rq{seed}")
 
     def ringout_id(self) -> str:
         rng = self._rng
@@ -28,3 +31,7 @@ class IdSource:
 
     def numeric(self, digits: int = 12) -> str:
         return str(self._rng.randrange(10 ** (digits - 1), 10**digits))
+
+    def request_id(self) -> str:
+        """An ``RCRequestId`` (a UUID), reproducible when seeded."""
+        return str(uuid.UUID(int=self._request_rng.getrandbits(128), version=4))

@@ -1,0 +1,79 @@
+"""Shared by the control-plane routers: the optional control token, body parsing into
+RingCentral-shaped errors, and how times are written (ISO 8601, UTC, milliseconds)."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, ValidationError
+from starlette.responses import Response
+
+from emulator.core.errors import (
+    CannotParseRequest,
+    ControlTokenRequired,
+    EmulatorError,
+    InvalidParameter,
+    MalformedJson,
+)
+from emulator.core.scenario import LegState
+
+PREFIX = "/__emulator"
+TOKEN_HEADER = "x-emulator-control-token"
+M = TypeVar("M", bound=BaseModel)
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def require_control_token(request: Request) -> None:
+    """With ``control_token`` set, the request must carry it (either header; see README)."""
+    token: str | None = request.app.state.settings.control_token
+    if token is None:
+        return
+    given = request.headers.get(TOKEN_HEADER)
+    if given is None:
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        given = value.strip() if scheme.lower() == "bearer" else None
+    if given is None or not hmac.compare_digest(given.encode(), token.encode()):
+        raise ControlTokenRequired()
+
+
+def control_router() -> APIRouter:
+    return APIRouter(prefix=PREFIX, tags=["emulator control plane"], dependencies=[Depends(require_control_token)])
+
+
+async def parse_body(request: Request, model: type[M]) -> M:
+    """An optional JSON body (empty = ``{}``) into ``model``: CMN-103 / CMN-104 / CMN-101."""
+    body = await request.body()
+    try:
+        return model.model_validate_json(body if body.strip() else b"{}")
+    except ValidationError as exc:
+        raise body_error(exc) from None
+
+
+def body_error(exc: ValidationError) -> EmulatorError:
+    first = exc.errors()[0]
+    if first["type"] == "json_invalid":
+        return MalformedJson()
+    loc = [str(part) for part in first["loc"]]
+    if not loc:
+        return CannotParseRequest(detail="The body must be a JSON object.")
+    return InvalidParameter(".".join(loc))
+
+
+def iso(when: float | None) -> str | None:
+    if when is None:
+        return None
+    return datetime.fromtimestamp(when, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def status_json(state: LegState) -> dict[str, str]:
+    return {"callStatus": state.call.value, "callerStatus": state.caller.value, "calleeStatus": state.callee.value}
+
+
+def no_content() -> Response:
+    return Response(status_code=204)

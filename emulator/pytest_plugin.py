@@ -1,0 +1,235 @@
+"""The pytest plugin (entry point ``pytest11``): ``ringout_*`` fixtures and the ``ringout`` marker.
+
+Cheap when unused: this module imports only the standard library and pytest; the app, FastAPI,
+uvicorn and httpx are imported the first time a fixture needs them.
+
+- ``ringout_settings`` (session): the emulator's settings as a dict; override it in a conftest.
+- ``ringout`` (function): resets the emulator, applies the test's ``@pytest.mark.ringout(...)``,
+  and offers helpers (queue a scenario, advance the clock, a call's timeline, the journal).
+- ``ringout_client`` (function): an httpx client on the emulator (in-process, or the external URL).
+- ``ringout_url`` (function): the URL of a real server (uvicorn in a thread, port 0, started once
+  per session), for SDKs that need one.
+
+``--ringout-url URL`` (or ``RINGOUT_EMULATOR_URL``) points every fixture at an emulator that is
+already running (e.g. the container) instead; the control token, if it has one, comes from
+``RINGOUT_EMULATOR_CONTROL_TOKEN``."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    import httpx
+
+    from emulator.server import EmulatorServer
+
+URL_ENV = "RINGOUT_EMULATOR_URL"
+TOKEN_ENV = "RINGOUT_EMULATOR_CONTROL_TOKEN"
+MARKER_ARGS = ("scenario", "clock", "seed")
+CONTROL = "/__emulator"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("ringout", "ringout-emulator")
+    group.addoption(
+        "--ringout-url",
+        default=None,
+        help=f"use the RingOut emulator already running at this URL (env {URL_ENV})",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "ringout(scenario=None, clock=None, seed=None): the RingOut emulator's default scenario, "
+        "clock mode (real|manual|poll) and id seed for this test",
+    )
+
+
+def external_url(config: pytest.Config) -> str | None:
+    url = config.getoption("--ringout-url") or os.environ.get(URL_ENV)
+    return url.rstrip("/") if url else None
+
+
+class RingoutError(AssertionError):
+    """A control-plane request failed (the message carries the emulator's error body)."""
+
+
+class Ringout:
+    """The emulator as a test sees it: each method is one control-plane call."""
+
+    def __init__(self, client: httpx.Client, url: str | None) -> None:
+        self.client = client
+        self.url = url  # the external emulator's URL, or None in-process
+
+    def control(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.client.request(method, f"{CONTROL}{path}", **kwargs)
+        if response.status_code >= 400:
+            raise RingoutError(f"{method} {CONTROL}{path}: {response.status_code} {response.text}")
+        return response.json() if response.content else None
+
+    def reset(self, *scopes: str) -> None:
+        self.control("POST", "/reset", json={"scopes": list(scopes)} if scopes else None)
+
+    def seed(self, seed: int | None) -> None:
+        self.control("POST", "/seed", json={"seed": seed})
+
+    def clock(self) -> dict[str, Any]:
+        result: dict[str, Any] = self.control("GET", "/clock")
+        return result
+
+    def set_clock(self, mode: str | None = None, now: str | None = None) -> dict[str, Any]:
+        body = {k: v for k, v in (("mode", mode), ("now", now)) if v is not None}
+        result: dict[str, Any] = self.control("PUT", "/clock", json=body)
+        return result
+
+    def advance(self, seconds: float) -> None:
+        """Move the manual clock on (pass it where your app would sleep: no real waiting)."""
+        self.control("POST", "/clock/advance", json={"seconds": seconds})
+
+    def set_default_scenario(self, name: str) -> None:
+        self.control("PUT", "/default-scenario", json={"scenario": name})
+
+    def queue(self, scenario: str, *, to: str | None = None, from_: str | None = None) -> dict[str, Any]:
+        """The next call (to ``to`` / from ``from_`` if given) plays ``scenario``."""
+        body = {k: v for k, v in (("scenario", scenario), ("to", to), ("from", from_)) if v is not None}
+        result: dict[str, Any] = self.control("POST", "/scenarios/queue", json=body)
+        return result
+
+    def rule(self, scenario: str, *, times: int | None = None, **match: str) -> dict[str, Any]:
+        """Calls matching ``to`` / ``from_`` / ``toPrefix`` / ``fromPrefix`` play ``scenario``."""
+        body: dict[str, Any] = {"scenario": scenario, **{k.rstrip("_"): v for k, v in match.items()}}
+        if times is not None:
+            body["times"] = times
+        result: dict[str, Any] = self.control("POST", "/rules", json=body)
+        return result
+
+    def upload_scenario(self, name: str, scenario: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = self.control("PUT", f"/scenarios/{name}", json=scenario)
+        return result
+
+    def calls(self, **filters: str) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self.control("GET", "/calls", params=filters)["records"]
+        return result
+
+    def call(self, call_id: str) -> dict[str, Any]:
+        """The call as the control plane sees it, with its ``timeline`` (never counts as a poll)."""
+        result: dict[str, Any] = self.control("GET", f"/calls/{call_id}")
+        return result
+
+    def timeline(self, call_id: str) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self.call(call_id)["timeline"]
+        return result
+
+    def force(self, call_id: str, leg: str, action: str) -> dict[str, Any]:
+        """Force ``leg`` (caller|callee) to ``action`` (answer|busy|no_answer|reject|hang_up) now."""
+        result: dict[str, Any] = self.control("POST", f"/calls/{call_id}/legs/{leg}", json={"action": action})
+        return result
+
+    def requests(self, **filters: Any) -> list[dict[str, Any]]:
+        """Journal entries; filters: method, path, pathPrefix, status, callId, scenario, to, from_, limit."""
+        result: list[dict[str, Any]] = self.control("GET", "/requests", params=_params(filters))["records"]
+        return result
+
+    def count(self, **filters: Any) -> int:
+        result: int = self.control("GET", "/requests/count", params=_params(filters))["count"]
+        return result
+
+    def assert_requests(self, expected: int, **filters: Any) -> list[dict[str, Any]]:
+        """Assert the journal holds exactly ``expected`` matching requests; returns them."""
+        found = self.requests(**filters)
+        if len(found) != expected:
+            lines = "\n".join(f"  {e['method']} {e['path']} -> {e['status']}" for e in found)
+            raise AssertionError(f"expected {expected} request(s) matching {filters}, found {len(found)}:\n{lines}")
+        return found
+
+
+def _params(filters: dict[str, Any]) -> dict[str, Any]:
+    return {k.rstrip("_"): v for k, v in filters.items() if v is not None}
+
+
+@pytest.fixture(scope="session")
+def ringout_settings() -> dict[str, Any]:
+    """Settings for the in-process emulator (fields of ``emulator.settings.Settings``).
+    Override this fixture in your conftest to change them; ignored with ``--ringout-url``."""
+    return {"clock": "manual"}
+
+
+@pytest.fixture(scope="session")
+def _ringout_app(request: pytest.FixtureRequest, ringout_settings: dict[str, Any]) -> Any:
+    if external_url(request.config):
+        return None
+    from emulator.app import create_app
+    from emulator.settings import Settings
+
+    return create_app(Settings(**ringout_settings))
+
+
+@pytest.fixture(scope="session")
+def _ringout_http(request: pytest.FixtureRequest, _ringout_app: Any) -> Iterator[httpx.Client]:
+    """One HTTP client for the session: in-process (the app) or on the external URL."""
+    url = external_url(request.config)
+    token = os.environ.get(TOKEN_ENV) if url else _ringout_app.state.settings.control_token
+    headers = {"X-Emulator-Control-Token": token} if token else {}
+    if url:
+        import httpx
+
+        client: httpx.Client = httpx.Client(base_url=url, headers=headers)
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # starlette's note about its httpx-based test client
+            from fastapi.testclient import TestClient
+        client = TestClient(_ringout_app, headers=headers, raise_server_exceptions=False)
+    with client:
+        yield client
+
+
+@pytest.fixture
+def ringout(request: pytest.FixtureRequest, _ringout_http: httpx.Client) -> Ringout:
+    """A reset emulator with the test's marker applied, and helpers to steer and inspect it."""
+    emulator = Ringout(_ringout_http, external_url(request.config))
+    emulator.reset()
+    marker = request.node.get_closest_marker("ringout")
+    if marker is not None:
+        _apply_marker(emulator, marker)
+    return emulator
+
+
+def _apply_marker(emulator: Ringout, marker: pytest.Mark) -> None:
+    unknown = set(marker.kwargs) - set(MARKER_ARGS)
+    if marker.args or unknown:
+        raise pytest.UsageError(f"@pytest.mark.ringout takes keyword arguments {MARKER_ARGS}, got {marker}")
+    if "seed" in marker.kwargs:
+        emulator.seed(marker.kwargs["seed"])
+    if marker.kwargs.get("clock"):
+        emulator.set_clock(mode=marker.kwargs["clock"])
+    if marker.kwargs.get("scenario"):
+        emulator.set_default_scenario(marker.kwargs["scenario"])
+
+
+@pytest.fixture
+def ringout_client(ringout: Ringout, _ringout_http: httpx.Client) -> httpx.Client:
+    """An httpx client on the (reset) emulator: ``ringout_client.post("/restapi/...")``."""
+    return _ringout_http
+
+
+@pytest.fixture(scope="session")
+def _ringout_server(request: pytest.FixtureRequest, _ringout_app: Any) -> Iterator[EmulatorServer | None]:
+    if _ringout_app is None:
+        yield None
+        return
+    from emulator.server import EmulatorServer
+
+    with EmulatorServer(_ringout_app) as server:
+        yield server
+
+
+@pytest.fixture
+def ringout_url(ringout: Ringout, _ringout_server: EmulatorServer | None) -> str:
+    """The base URL of a real emulator server (started once per session), for SDKs."""
+    return ringout.url or (_ringout_server.url if _ringout_server else "")
