@@ -63,3 +63,19 @@ def expect_not_found(response: httpx.Response, parameter: str = "ringOutId") -> 
     expect_error(
         response, 404, "CMN-102", f"Resource for parameter [{parameter}] is not found", parameterName=parameter
     )
+
+
+def check_against_spec(response: httpx.Response) -> None:
+    """An httpx response hook: every RingOut response is checked against the official spec
+    (200: the operation's schema; 204: no body; errors: ``ApiErrorResponseModel``)."""
+    path = response.request.url.path
+    if "/ring-out" not in path and "/ringout" not in path:
+        return
+    response.read()
+    if response.status_code == 200:
+        ringout_body(response)
+    elif response.status_code == 204:
+        assert response.content == b""
+    else:
+        assert response.headers["content-type"] == "application/json"
+        assert_error_matches(response.json())

@@ -24,41 +24,41 @@ def test_the_seed_sample(make_client: MakeClient, spelling: str) -> None:
     assert response.headers["x-emulator-scenario-source"] == "default"
 
 
-@pytest.mark.parametrize("spelling", SPELLINGS)
-@pytest.mark.parametrize(
-    "base",
-    [
-        NUMERIC_BASE,
-        "/restapi/v1.0/account/~/extension/400131560009",
-        "/restapi/v1.0/account/400131560008/extension/~",
-    ],
-)
-def test_numeric_ids_in_the_path(client: TestClient, base: str, spelling: str) -> None:
-    response = client.post(f"{base}/{spelling}", json=SEED_SAMPLE)
-    call_id = response.json()["id"]
-    expect_ringout(response, call_id, IN_PROGRESS, spelling)
-    expect_ringout(client.get(f"{base}/{spelling}/{call_id}"), call_id, IN_PROGRESS, spelling)
-    expect_ringout(client.get(f"{BASE}/{spelling}/{call_id}"), call_id, IN_PROGRESS, spelling)
+NUMERIC_BASES = [
+    NUMERIC_BASE,
+    "/restapi/v1.0/account/~/extension/400131560009",
+    "/restapi/v1.0/account/400131560008/extension/~",
+]
+OTHERS = [
+    ("/restapi/v1.0/account/1/extension/~", "accountId"),
+    ("/restapi/v1.0/account/400131560009/extension/~", "accountId"),  # an extension id is no account id
+    ("/restapi/v1.0/account/~/extension/1", "extensionId"),
+    ("/restapi/v1.0/account/~/extension/400131580009", "extensionId"),  # another account's extension
+    ("/restapi/v1.0/account/400131580008/extension/~", "extensionId"),
+]
 
 
-@pytest.mark.parametrize(
-    ("path", "parameter"),
-    [
-        ("/restapi/v1.0/account/1/extension/~", "accountId"),
-        ("/restapi/v1.0/account/400131560009/extension/~", "accountId"),  # an extension id is no account id
-        ("/restapi/v1.0/account/~/extension/1", "extensionId"),
-        ("/restapi/v1.0/account/~/extension/400131580009", "extensionId"),  # another account's extension
-        ("/restapi/v1.0/account/400131580008/extension/~", "extensionId"),
-    ],
-)
 @pytest.mark.parametrize("spelling", SPELLINGS)
-def test_other_accounts_and_extensions_are_not_found(
-    client: TestClient, path: str, parameter: str, spelling: str
-) -> None:
-    expect_not_found(client.post(f"{path}/{spelling}", json=SEED_SAMPLE), parameter)
+def test_numeric_ids_in_the_path(client: TestClient, spelling: str) -> None:
+    for base in NUMERIC_BASES:
+        response = client.post(f"{base}/{spelling}", json=SEED_SAMPLE)
+        call_id = response.json()["id"]
+        expect_ringout(response, call_id, IN_PROGRESS, spelling)
+        expect_ringout(client.get(f"{base}/{spelling}/{call_id}"), call_id, IN_PROGRESS, spelling)
+        expect_ringout(client.get(f"{BASE}/{spelling}/{call_id}"), call_id, IN_PROGRESS, spelling)
+        other = NUMERIC_BASES[(NUMERIC_BASES.index(base) + 1) % len(NUMERIC_BASES)]
+        delete = client.delete(f"{other}/{spelling}/{call_id}")
+        assert (delete.status_code, delete.content) == (204, b"")
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_other_accounts_and_extensions_are_not_found(client: TestClient, spelling: str) -> None:
     call_id = client.post(f"{BASE}/{spelling}", json=SEED_SAMPLE).json()["id"]
-    expect_not_found(client.get(f"{path}/{spelling}/{call_id}"), parameter)
-    expect_not_found(client.delete(f"{path}/{spelling}/{call_id}"), parameter)
+    for path, parameter in OTHERS:
+        expect_not_found(client.post(f"{path}/{spelling}", json=SEED_SAMPLE), parameter)
+        expect_not_found(client.get(f"{path}/{spelling}/{call_id}"), parameter)
+        expect_not_found(client.delete(f"{path}/{spelling}/{call_id}"), parameter)
+    expect_ringout(client.get(f"{BASE}/{spelling}/{call_id}"), call_id, IN_PROGRESS, spelling)  # untouched
 
 
 def test_ids_differ_per_call(client: TestClient) -> None:

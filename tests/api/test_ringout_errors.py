@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.helpers import BASE, SPELLINGS, expect_error, expect_ringout, ringout_body, status
+from emulator.app import create_app
+from emulator.core.clock import ManualClock
+from emulator.settings import Settings
+from tests.api.helpers import BASE, SPELLINGS, check_against_spec, expect_error, expect_ringout, ringout_body, status
 from tests.conftest import SEED_SAMPLE
 
 FULLWIDTH = {ord(str(d)): 0xFF10 + d for d in range(10)}  # digits phonenumbers would fold
@@ -72,37 +75,47 @@ CASES: list[tuple[str, Any, tuple[int, str, str, dict[str, str]]]] = [
 ]
 
 
+@pytest.fixture(scope="module")
+def stateless() -> Iterator[TestClient]:
+    """One app for the requests below: each is refused before it can create a call."""
+    app = create_app(Settings(clock="manual", auth="lenient"), clock=ManualClock(0))
+    with TestClient(app, raise_server_exceptions=False, headers={"Authorization": "Bearer test"}) as client:
+        client.event_hooks["response"].append(check_against_spec)
+        yield client
+    assert len(app.state.emulator.calls) == 0
+
+
 @pytest.mark.parametrize(("body", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 @pytest.mark.parametrize("spelling", SPELLINGS)
-def test_invalid_bodies(client: TestClient, spelling: str, body: Any, expected: tuple[Any, ...]) -> None:
+def test_invalid_bodies(stateless: TestClient, spelling: str, body: Any, expected: tuple[Any, ...]) -> None:
     status_code, code, message, fields = expected
-    expect_error(client.post(f"{BASE}/{spelling}", json=body), status_code, code, message, **fields)
+    expect_error(stateless.post(f"{BASE}/{spelling}", json=body), status_code, code, message, **fields)
 
 
 @pytest.mark.parametrize("raw", [b"{", b'{"to": ', b"not json", b"", b"{'to': 1}", b'{"to": {"phoneNumber": "1"}}}'])
-def test_malformed_json(client: TestClient, raw: bytes) -> None:
-    response = client.post(URL, content=raw, headers={"Content-Type": "application/json"})
+def test_malformed_json(stateless: TestClient, raw: bytes) -> None:
+    response = stateless.post(URL, content=raw, headers={"Content-Type": "application/json"})
     expect_error(response, 400, "CMN-103", "JSON can't be parsed.")
 
 
 @pytest.mark.parametrize("raw", [b"[]", b"[1, 2]", b'"text"', b"42", b"null", b"true"])
-def test_a_body_that_is_not_an_object(client: TestClient, raw: bytes) -> None:
-    response = client.post(URL, content=raw, headers={"Content-Type": "application/json"})
+def test_a_body_that_is_not_an_object(stateless: TestClient, raw: bytes) -> None:
+    response = stateless.post(URL, content=raw, headers={"Content-Type": "application/json"})
     expect_error(response, 400, "CMN-104", "Cannot parse request. The body must be a JSON object.")
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml"])
-def test_wrong_content_type(client: TestClient, content_type: str) -> None:
-    response = client.post(
+def test_wrong_content_type(stateless: TestClient, content_type: str) -> None:
+    response = stateless.post(
         URL, content=b'{"to": {"phoneNumber": "13455553434"}}', headers={"Content-Type": content_type}
     )
     message = f"Unsupported Media Type: the request body must be application/json, got [{content_type}]"
     expect_error(response, 415, "CMN-415", message)
 
 
-def test_too_large_a_body(client: TestClient) -> None:
+def test_too_large_a_body(stateless: TestClient) -> None:
     body = b'{"to": {"phoneNumber": "13455553434"}, "pad": "' + b"x" * 70_000 + b'"}'
-    response = client.post(URL, content=body, headers={"Content-Type": "application/json"})
+    response = stateless.post(URL, content=body, headers={"Content-Type": "application/json"})
     expect_error(response, 413, "CMN-413", "Request body too large: at most 65536 bytes are accepted")
 
 
@@ -115,8 +128,8 @@ def test_too_large_a_body(client: TestClient) -> None:
         "/restapi/v2.0/account/~/extension/~/ring-out",
     ],
 )
-def test_unknown_route(client: TestClient, path: str) -> None:
-    response = client.get(path)
+def test_unknown_route(stateless: TestClient, path: str) -> None:
+    response = stateless.get(path)
     expect_error(response, 404, "CMN-102", f"Resource for parameter [path] is not found: GET {path}")
 
 
@@ -136,8 +149,8 @@ def test_unknown_route(client: TestClient, path: str) -> None:
         ),
     ],
 )
-def test_wrong_method(client: TestClient, method: str, path: str, allow: str | None) -> None:
-    response = client.request(method, path, json={})
+def test_wrong_method(stateless: TestClient, method: str, path: str, allow: str | None) -> None:
+    response = stateless.request(method, path, json={})
     expect_error(response, 405, "CMN-105", f"Method [{method}] is not allowed for resource [{path}]")
     if allow is not None:
         assert response.headers["allow"] == allow

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from emulator.core.call import ClockMode
-from emulator.core.scenario import LegState
+from emulator.core.scenario import LegState, Scenario, Step
 from emulator.core.statuses import CallingStatus as S
 from tests.core.helpers import BUSY, START, make_call
 
@@ -72,6 +72,13 @@ def test_cancel_after_the_caller_answered_hangs_the_caller_up() -> None:
     view = call.view(START + 50)
     assert view.state == LegState(S.FINISHED, S.REJECTED, S.CANNOT_REACH)
     assert (view.index, view.ended_at) == (1, START + 5)
+
+
+def test_cancel_leaves_a_failed_leg_as_it_is() -> None:
+    scenario = Scenario("odd", "caller fails, callee still rings", (Step(0), Step(1, caller=S.BUSY), Step(9)))
+    call = make_call(scenario)
+    assert call.cancel(START + 2) is True
+    assert call.view(START + 2).state == LegState(S.BUSY, S.REJECTED, S.CANNOT_REACH)
 
 
 def test_cancel_twice_is_a_no_op() -> None:

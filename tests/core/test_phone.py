@@ -50,7 +50,9 @@ def test_strict_rejects_the_seeds_possible_but_invalid_numbers(raw: str) -> None
         "   ",
         "+",
         "abc",
+        "0",
         "123",  # too short to be possible
+        "+0123",  # no country code starts with 0
         "+1650555011112345",  # too long
         "1344555444x",
         "١٣٤٤٥٥٥٤٤٤٤",  # Arabic-Indic digits: phonenumbers would fold them
