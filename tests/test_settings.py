@@ -64,6 +64,7 @@ def test_defaults() -> None:
         ("phone_validation", "strict", Validation.STRICT),
         ("auth", "lenient", AuthMode.LENIENT),
         ("log_level", "debug", "debug"),
+        ("log_level", "WARNING", "warning"),
     ],
 )
 def test_every_field_from_its_env_var(monkeypatch: pytest.MonkeyPatch, field: str, raw: str, expected: Any) -> None:
@@ -95,6 +96,11 @@ def test_env_var_names_are_case_insensitive(monkeypatch: pytest.MonkeyPatch) -> 
         ({"scenarios_dir": "/no/such/dir"}, "scenarios_dir", "Value error, /no/such/dir is not a directory"),
         ({"accounts_file": "/no/such/file.yaml"}, "accounts_file", "Value error, /no/such/file.yaml is not a file"),
         ({"colour": "red"}, "colour", "Extra inputs are not permitted"),
+        (
+            {"log_level": "loud"},
+            "log_level",
+            "Input should be 'critical', 'error', 'warning', 'info', 'debug' or 'trace'",
+        ),
     ],
 )
 def test_bad_values_name_the_field(values: dict[str, Any], location: str, message: str) -> None:

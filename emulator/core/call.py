@@ -47,7 +47,8 @@ class RingOutCall:
         scenario = self.scenario
         if self.mode is ClockMode.POLL:
             index = min(self.polls, scenario.last_index)
-            ended_at = self.poll_ended_at
+            # A one-step scenario is over as soon as it starts: no poll will ever end it.
+            ended_at = self.poll_ended_at if scenario.last_index else self.created_at
         else:
             index = scenario.index_at(now - self.created_at)
             end = self.created_at + scenario.steps[-1].at

@@ -135,3 +135,32 @@ def test_a_call_is_not_visible_to_another_extension(client: TestClient) -> None:
     other = "/restapi/v1.0/account/~/extension/400131560010/ring-out"
     expect_not_found(client.get(f"{other}/{call_id}"))
     expect_not_found(client.delete(f"{other}/{call_id}"))
+
+
+class FakeWall:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_real_clock_with_a_speed_factor(make_client: MakeClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    wall = FakeWall(1_000.0)
+    monkeypatch.setattr("emulator.core.clock.time.time", wall)
+    client = make_client(clock="real", speed=10)
+    call_id = create(client)
+    url = f"{BASE}/ring-out/{call_id}"
+    for elapsed, expected in [
+        (0.39, IN_PROGRESS),
+        (0.41, CALLER_UP),
+        (0.89, CALLER_UP),
+        (0.91, TALKING),
+        (3.91, HUNG_UP),
+    ]:
+        wall.now = 1_000.0 + elapsed
+        expect_ringout(client.get(url), call_id, expected)
+    wall.now = 1_000.0 + 3.9 + 5.99  # 60 s of retention at 10x
+    expect_ringout(client.get(url), call_id, HUNG_UP)
+    wall.now = 1_000.0 + 3.9 + 6.01
+    expect_not_found(client.get(url))

@@ -56,6 +56,18 @@ def test_poll_mode_ends_when_the_last_step_is_read() -> None:
     assert call.polls == 3
 
 
+@pytest.mark.parametrize("mode", list(ClockMode))
+def test_a_one_step_scenario_ends_when_it_starts(mode: ClockMode) -> None:
+    instant = Scenario("instant", "answered at once", (Step(0, S.SUCCESS, S.SUCCESS),))
+    call = make_call(instant, mode=mode)
+    for _ in range(3):
+        view = call.poll(START + 1)
+        assert (view.index, view.state, view.ended_at) == (0, TALKING, START)
+    assert call.cancel(START + 1) is False
+    assert not call.expired(START + 59.9, 60)
+    assert call.expired(START + 60, 60)
+
+
 def test_cancel_while_both_legs_ring() -> None:
     call = make_call()
     assert call.cancel(START + 2) is True
