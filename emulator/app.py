@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        redirect_slashes=False,  # a trailing slash is an unknown route (404 CMN-102), not FastAPI's 307
     )
     app.state.settings = settings
     app.state.emulator = emulator
