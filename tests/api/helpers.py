@@ -3,6 +3,7 @@ spec's schema for every RingOut response body."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -20,6 +21,7 @@ OPERATIONS = {
     ("POST", "ringout"): "createRingOutCallDeprecated",
     ("GET", "ringout"): "readRingOutCallStatusDeprecated",
 }
+RINGOUT_PATH = re.compile(r"/restapi/v1\.0/account/[^/]+/extension/[^/]+/(ring-out|ringout)(/[^/]+)?")
 IN_PROGRESS = {"callStatus": "InProgress", "callerStatus": "InProgress", "calleeStatus": "InProgress"}
 
 
@@ -68,8 +70,7 @@ def expect_not_found(response: httpx.Response, parameter: str = "ringOutId") -> 
 def check_against_spec(response: httpx.Response) -> None:
     """An httpx response hook: every RingOut response is checked against the official spec
     (200: the operation's schema; 204: no body; errors: ``ApiErrorResponseModel``)."""
-    path = response.request.url.path
-    if "/ring-out" not in path and "/ringout" not in path:
+    if not RINGOUT_PATH.fullmatch(response.request.url.path):
         return
     response.read()
     if response.status_code == 200:

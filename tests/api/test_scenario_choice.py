@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 from fastapi.testclient import TestClient
 
 from emulator.core.clock import ManualClock
@@ -31,9 +32,8 @@ accounts:
 """
 
 
-def scenario_of(response: object) -> tuple[str, str]:
-    headers = response.headers  # type: ignore[attr-defined]
-    return headers["x-emulator-scenario"], headers["x-emulator-scenario-source"]
+def scenario_of(response: httpx.Response) -> tuple[str, str]:
+    return response.headers["x-emulator-scenario"], response.headers["x-emulator-scenario-source"]
 
 
 def test_the_header_chooses_the_scenario(client: TestClient) -> None:

@@ -59,8 +59,9 @@ def test_the_response_hook_checks_ringout_routes_only() -> None:
         check_against_spec(bad)
     with pytest.raises(AssertionError):
         check_against_spec(httpx.Response(204, content=b"{}", request=httpx.Request("DELETE", url)))
-    other = httpx.Response(200, json={"anything": 1}, request=httpx.Request("GET", "http://testserver/__emulator/x"))
-    check_against_spec(other)
+    for path in ("/__emulator/x", "/__emulator/ringouts", "/restapi/v1.0/account/~/extension/~/ring-out/1/x"):
+        other = httpx.Response(200, json={"anything": 1}, request=httpx.Request("PUT", f"http://testserver{path}"))
+        check_against_spec(other)
 
 
 def test_every_client_in_tests_api_carries_the_hook(make_client: Callable[..., TestClient]) -> None:
