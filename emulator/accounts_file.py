@@ -58,12 +58,14 @@ class _Extension(_Model):
     @field_validator("direct_numbers", "caller_ids")
     @classmethod
     def _numbers(cls, numbers: list[str]) -> list[str]:
+        """Stored as E.164, so a request's (normalised) callerId compares equal to them."""
+        normalised = []
         for number in numbers:
             try:
-                to_e164(number, "US")
+                normalised.append(to_e164(number, "US"))
             except PhoneNumberError:
                 raise ValueError(f"{number!r} is not an E.164 phone number") from None
-        return numbers
+        return normalised
 
 
 class _Account(_Model):

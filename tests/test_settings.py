@@ -155,6 +155,13 @@ def test_the_bundled_accounts_file() -> None:
     assert directory.extension("400131560010").calling.international is False
 
 
+def test_caller_ids_and_direct_numbers_are_stored_as_e164() -> None:
+    data = _accounts(callerIds=["+1 650 555 0101", "(650) 555-0102"], directNumbers=["+1 650-555-0101"])
+    ext = parse_accounts(data, "accounts.yaml").default_extension
+    assert ext.caller_ids == ("+16505550101", "+16505550102")
+    assert ext.direct_numbers == ("+16505550101",)
+
+
 def _accounts(**extension: Any) -> dict[str, Any]:
     ext = {"id": "2", "extensionNumber": "101", "name": "A", **extension}
     return {"accounts": [{"id": "1", "mainNumber": "+16505550100", "homeCountry": "US", "extensions": [ext]}]}

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from emulator.core.ids import IdSource
-from tests.api.helpers import BASE, IN_PROGRESS, NUMERIC_BASE, SPELLINGS, expect_not_found, expect_ringout
+from tests.api.helpers import (
+    BASE,
+    IN_PROGRESS,
+    NUMERIC_BASE,
+    SPELLINGS,
+    expect_not_found,
+    expect_ringout,
+    ringout_body,
+)
 from tests.conftest import SEED_SAMPLE
 
 MakeClient = Callable[..., TestClient]
@@ -110,3 +119,31 @@ def test_content_type_with_charset_is_json(client: TestClient) -> None:
         headers={"Content-Type": "application/json; charset=utf-8"},
     )
     expect_ringout(response, response.json()["id"], IN_PROGRESS)
+
+
+FORMATTED_CALLER_IDS = """
+accounts:
+  - id: "500"
+    mainNumber: "+16505550300"
+    homeCountry: US
+    extensions:
+      - id: "501"
+        extensionNumber: "101"
+        name: Formatted
+        callerIds: ["+1 (650) 555-0301"]
+        forwardingNumbers: [{id: "502", phoneNumber: "+16505550311", label: Mobile}]
+"""
+
+
+def test_a_caller_id_written_with_separators_in_the_accounts_file(make_client: MakeClient, tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.yaml"
+    accounts.write_text(FORMATTED_CALLER_IDS, encoding="utf-8")
+    client = make_client(clock="manual", accounts_file=accounts)
+    body = {"to": {"phoneNumber": "+12125550123"}, "callerId": {"phoneNumber": "+16505550301"}}
+    created = ringout_body(client.post(f"{BASE}/ring-out", json=body))
+    call_id = created["id"]
+    assert created == {
+        "id": call_id,
+        "uri": f"http://testserver/restapi/v1.0/account/500/extension/501/ring-out/{call_id}",
+        "status": IN_PROGRESS,
+    }
