@@ -47,6 +47,15 @@ def problems_of(path: Path) -> list[str]:
         ("description: x\nsteps: [{at: 0}, {at: 5}, {at: 3}]\n", "step 2, field at: 3 is before step 1 (at 5)"),
         ("description: x\nsteps:\n  - {at: 0, call: Maybe}\n", "step 0, field call: Input should be"),
         ("steps: [{at: 0}]\n", "field description: Field required"),
+        (
+            "description: x\nsteps: [{at: 0}, {at: 86401}]\n",
+            "step 1, field at: Input should be less than or equal to 86400",
+        ),
+        (
+            "description: x\nsteps: [" + ", ".join(["{at: 0}"] * 101) + "]\n",
+            "field steps: List should have at most 100",
+        ),
+        ("description: " + "x" * 301 + "\nsteps: [{at: 0}]\n", "field description: String should have at most 300"),
         ("description: ''\nsteps: [{at: 0}]\n", "field description: String should have at least 1 character"),
         ("description: x\n", "field steps: Field required"),
         ("description: x\nsteps: []\n", "field steps: List should have at least 1 item after validation, not 0"),
