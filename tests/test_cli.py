@@ -173,7 +173,10 @@ BAD_ACCOUNTS = """accounts:
         (["--port", "99999"], "invalid settings:\n  port: Input should be less than or equal to 65535\n"),
         (["--port", "http"], "invalid settings:\n  port: Input should be a valid integer, unable to parse string"),
         (["--speed", "0"], "invalid settings:\n  speed: Input should be greater than 0\n"),
-        (["--log-level", "loud"], "invalid settings:\n  log_level: Input should be 'critical', 'error', 'warning', "),
+        (
+            ["--log-level", "loud"],
+            "invalid settings:\n  log_level: Value error, must be one of critical, error, warning, ",
+        ),
         (["--max-calls", "0"], "invalid settings:\n  max_calls: Input should be greater than or equal to 1\n"),
         (
             ["--phone-validation", "loose"],

@@ -99,7 +99,7 @@ def test_env_var_names_are_case_insensitive(monkeypatch: pytest.MonkeyPatch) -> 
         (
             {"log_level": "loud"},
             "log_level",
-            "Input should be 'critical', 'error', 'warning', 'info', 'debug' or 'trace'",
+            "Value error, must be one of critical, error, warning, info, debug, trace",
         ),
     ],
 )
