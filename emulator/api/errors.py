@@ -51,20 +51,8 @@ def validation_error(exc: RequestValidationError) -> EmulatorError:
     return InvalidParameter(".".join(names) or "request")
 
 
-def http_error(request: Request, exc: StarletteHTTPException) -> EmulatorError:
-    if exc.status_code == 404:
-        return ResourceNotFoundRoute(method=request.method, path=request.url.path)
-    if exc.status_code == 405:
-        return MethodNotAllowed(method=request.method, path=request.url.path)
-    if exc.status_code == 415:
-        return UnsupportedMediaType(expected="application/json", got=request.headers.get("content-type", ""))
-    if exc.status_code == 413:
-        return PayloadTooLarge(limit="65536")
-    return InternalError()
-
-
 def allowed_methods(request: Request) -> str:
-    """Every method some route serves at this path (Starlette names only the first route's)."""
+    """Every method some route serves at this request's path."""
     routes = request.app.router.routes
     found = [
         method
@@ -72,6 +60,20 @@ def allowed_methods(request: Request) -> str:
         if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
     ]
     return ", ".join(found)
+
+
+def http_error(request: Request, exc: StarletteHTTPException) -> EmulatorError:
+    if exc.status_code == 404:
+        return ResourceNotFoundRoute(method=request.method, path=request.url.path)
+    if exc.status_code == 405:
+        # Starlette's Allow names only the first matching route's methods; name them all.
+        exc.headers = {**(exc.headers or {}), "Allow": allowed_methods(request)}
+        return MethodNotAllowed(method=request.method, path=request.url.path)
+    if exc.status_code == 415:
+        return UnsupportedMediaType(expected="application/json", got=request.headers.get("content-type", ""))
+    if exc.status_code == 413:
+        return PayloadTooLarge(limit="65536")
+    return InternalError()
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -85,10 +87,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        headers = dict(exc.headers or {})
-        if exc.status_code == 405:
-            headers["Allow"] = allowed_methods(request)
-        return error_response(http_error(request, exc), headers=headers)
+        return error_response(http_error(request, exc), headers=dict(exc.headers or {}))
 
     async def on_unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)

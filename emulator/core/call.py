@@ -47,8 +47,7 @@ class RingOutCall:
         scenario = self.scenario
         if self.mode is ClockMode.POLL:
             index = min(self.polls, scenario.last_index)
-            # A one-step scenario is over as soon as it starts: no poll will ever end it.
-            ended_at = self.poll_ended_at if scenario.last_index else self.created_at
+            ended_at = self.poll_ended_at
         else:
             index = scenario.index_at(now - self.created_at)
             end = self.created_at + scenario.steps[-1].at
@@ -78,6 +77,11 @@ class RingOutCall:
     def expired(self, now: float, retention: float) -> bool:
         ended_at = self.view(now).ended_at
         return ended_at is not None and now >= ended_at + retention
+
+    def __post_init__(self) -> None:
+        # Polled, a one-step scenario is over as soon as it starts: no poll will ever end it.
+        if self.mode is ClockMode.POLL and self.scenario.last_index == 0 and self.poll_ended_at is None:
+            self.poll_ended_at = self.created_at
 
 
 def _cancelled(state: LegState) -> LegState:
