@@ -74,10 +74,3 @@ def test_reset_forgets_calls_and_restarts_ids() -> None:
     emulator.reset()
     assert len(emulator.calls) == 0
     assert emulator.create_ringout(ALICE, REQUEST, None).call.id == first
-
-
-def test_extension_for_defaults_to_the_default_extension() -> None:
-    emulator, _ = make()
-    assert emulator.extension_for("~", "~") is ALICE
-    assert emulator.extension_for("1", "12") is BOB
-    assert emulator.extension_for("~", "~", BOB) is BOB
