@@ -13,6 +13,8 @@ from emulator.core import directory as d
 from emulator.core.oauth import GRANTS
 from emulator.core.phone import PhoneNumberError, to_e164
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in: ~10x faster
+
 _E164 = r"^\+[1-9][0-9]{6,14}$"
 _ID = r"^[0-9]{1,20}$"
 
@@ -57,12 +59,14 @@ class _Extension(_Model):
     @field_validator("direct_numbers", "caller_ids")
     @classmethod
     def _numbers(cls, numbers: list[str]) -> list[str]:
+        """Stored as E.164, so a request's (normalised) callerId compares equal to them."""
+        normalised = []
         for number in numbers:
             try:
-                to_e164(number, "US")
+                normalised.append(to_e164(number, "US"))
             except PhoneNumberError:
                 raise ValueError(f"{number!r} is not an E.164 phone number") from None
-        return numbers
+        return normalised
 
 
 class _Account(_Model):
@@ -132,7 +136,7 @@ def parse_accounts(data: Any, where: str) -> d.Directory:
 
 def load_accounts_file(path: Path) -> d.Directory:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise AccountsFileError(f"{path}: cannot be read as YAML: {exc}") from None
     return parse_accounts(data, str(path))

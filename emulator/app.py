@@ -21,7 +21,6 @@ from emulator.api.errors import install_error_handlers
 from emulator.api.journal_middleware import JournalMiddleware
 from emulator.bundled import bundled_accounts_file, bundled_scenarios_dir
 from emulator.core.call import ClockMode
-from emulator.core.choice import lookup
 from emulator.core.clock import Clock, ManualClock, SystemClock
 from emulator.core.emulator import Emulator, EmulatorConfig
 from emulator.scenario_files import load_catalogue
@@ -37,7 +36,9 @@ def build_clock(settings: Settings) -> Clock:
 def build_emulator(settings: Settings, *, clock: Clock | None = None) -> Emulator:
     """Load the data files and make the ``Emulator``; raises on any bad file or setting."""
     scenarios = load_catalogue(bundled_scenarios_dir(), settings.scenarios_dir)
-    lookup(scenarios, settings.default_scenario)
+    if settings.default_scenario not in scenarios:
+        valid = ", ".join(sorted(scenarios))
+        raise ValueError(f"default_scenario: unknown scenario {settings.default_scenario!r}; valid names: {valid}")
     directory = load_accounts_file(settings.accounts_file or bundled_accounts_file())
     config = EmulatorConfig(
         clock_mode=settings.clock,
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        redirect_slashes=False,  # a trailing slash is an unknown route (404 CMN-102), not FastAPI's 307
     )
     app.state.settings = settings
     app.state.emulator = emulator

@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from emulator.core.scenario import Scenario, Step
 from emulator.core.statuses import CallingStatus
+
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in: ~10x faster
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,63}$"
 
@@ -37,34 +39,41 @@ class _ScenarioModel(BaseModel):
     description: str = Field(min_length=1, max_length=300)
     steps: list[_StepModel] = Field(min_length=1, max_length=100)
 
-    @field_validator("steps")
-    @classmethod
-    def _ordered(cls, steps: list[_StepModel]) -> list[_StepModel]:
-        if steps[0].at != 0:
-            raise ValueError("the first step must be at 0")
-        for index in range(1, len(steps)):
-            if steps[index].at < steps[index - 1].at:
-                raise ValueError(f"step {index} is at {steps[index].at}, before step {index - 1}")
-        return steps
+
+def _order_problems(steps: list[_StepModel], where: str) -> list[str]:
+    """The timeline starts at 0 and never goes back; each problem names its step and field."""
+    problems = [] if steps[0].at == 0 else [f"{where}: step 0, field at: the first step must be at 0"]
+    for index in range(1, len(steps)):
+        if steps[index].at < steps[index - 1].at:
+            problems.append(
+                f"{where}: step {index}, field at: {steps[index].at:g} is before step {index - 1} "
+                f"(at {steps[index - 1].at:g})"
+            )
+    return problems
 
 
 def parse_scenario(name: str, data: Any, where: str) -> Scenario:
     """Validate one scenario's data (a file's YAML, or an uploaded body) into a ``Scenario``."""
     if not re.match(NAME_PATTERN, name):
         raise ScenarioFileError([f"{where}: name {name!r} must match {NAME_PATTERN}"])
+    if not isinstance(data, dict):
+        got = "nothing" if data is None else f"a {type(data).__name__}"
+        raise ScenarioFileError([f"{where}: document: must be a mapping with description and steps, got {got}"])
     try:
         model = _ScenarioModel.model_validate(data)
     except ValidationError as exc:
         raise ScenarioFileError([f"{where}: {_location(err['loc'])}: {err['msg']}" for err in exc.errors()]) from None
     if model.name is not None and model.name != name:
         raise ScenarioFileError([f"{where}: name: {model.name!r} differs from the file stem {name!r}"])
+    if problems := _order_problems(model.steps, where):
+        raise ScenarioFileError(problems)
     steps = tuple(Step(at=s.at, caller=s.caller, callee=s.callee, call=s.call) for s in model.steps)
     return Scenario(name=name, description=model.description, steps=steps)
 
 
 def load_scenario_file(path: Path) -> Scenario:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ScenarioFileError([f"{path}: cannot be read as YAML: {exc}"]) from None
     return parse_scenario(path.stem, data, str(path))

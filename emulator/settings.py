@@ -14,6 +14,7 @@ from emulator.core.call import ClockMode
 from emulator.core.phone import Validation
 
 DEFAULT_MANUAL_START = datetime(2026, 1, 1, tzinfo=UTC)
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")  # uvicorn's names
 
 
 class AuthMode(StrEnum):
@@ -62,3 +63,11 @@ class Settings(BaseSettings):
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        """Checked here: uvicorn would fail on a bad level with a traceback, after startup began."""
+        if value.lower() not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return value.lower()

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from emulator.core.errors import (
     EmulatorError,
@@ -54,10 +55,23 @@ def validation_error(exc: RequestValidationError) -> EmulatorError:
     return InvalidParameter(".".join(names) or "request")
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this request's path."""
+    routes = request.app.router.routes
+    found = [
+        method
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
+    ]
+    return ", ".join(found)
+
+
 def http_error(request: Request, exc: StarletteHTTPException) -> EmulatorError:
     if exc.status_code == 404:
         return ResourceNotFoundRoute(method=request.method, path=request.url.path)
     if exc.status_code == 405:
+        # Starlette's Allow names only the first matching route's methods; name them all.
+        exc.headers = {**(exc.headers or {}), "Allow": allowed_methods(request)}
         return MethodNotAllowed(method=request.method, path=request.url.path)
     if exc.status_code == 415:
         return UnsupportedMediaType(expected="application/json", got=request.headers.get("content-type", ""))

@@ -102,6 +102,11 @@ class RingOutCall:
         ended_at = self.view(now).ended_at
         return ended_at is not None and now >= ended_at + retention
 
+    def __post_init__(self) -> None:
+        # Polled, a one-step scenario is over as soon as it starts: no poll will ever end it.
+        if self.mode is ClockMode.POLL and self.scenario.last_index == 0 and self.poll_ended_at is None:
+            self.poll_ended_at = self.created_at
+
 
 def _cancelled(state: LegState) -> LegState:
     """Legs still ringing become Rejected; a caller already on the line is hung up."""

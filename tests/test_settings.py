@@ -1,0 +1,209 @@
+"""Settings: defaults, env vars ``RINGOUT_EMULATOR_<FIELD>``, validation; the accounts file."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from emulator.accounts_file import AccountsFileError, load_accounts_file, parse_accounts
+from emulator.app import build_clock, create_app
+from emulator.bundled import bundled_accounts_file, bundled_scenarios_dir
+from emulator.core.call import ClockMode
+from emulator.core.clock import ManualClock, SystemClock
+from emulator.core.phone import Validation
+from emulator.settings import DEFAULT_MANUAL_START, AuthMode, Settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("RINGOUT_EMULATOR_"):
+            monkeypatch.delenv(name)
+
+
+def test_defaults() -> None:
+    """The defaults issue 2 fixes (later issues add fields of their own)."""
+    expected = {
+        "host": "127.0.0.1",
+        "port": 8080,
+        "clock": ClockMode.REAL,
+        "speed": 1.0,
+        "manual_start": DEFAULT_MANUAL_START,
+        "default_scenario": "success",
+        "scenarios_dir": None,
+        "accounts_file": None,
+        "seed": None,
+        "retention_seconds": 60.0,
+        "max_calls": 10_000,
+        "phone_validation": Validation.POSSIBLE,
+        "auth": AuthMode.STRICT,
+        "log_level": "info",
+    }
+    dumped = Settings().model_dump()
+    assert {field: dumped[field] for field in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("field", "raw", "expected"),
+    [
+        ("host", "0.0.0.0", "0.0.0.0"),
+        ("port", "0", 0),
+        ("clock", "manual", ClockMode.MANUAL),
+        ("clock", "poll", ClockMode.POLL),
+        ("speed", "60", 60.0),
+        ("manual_start", "2030-05-01T12:00:00Z", datetime(2030, 5, 1, 12, tzinfo=UTC)),
+        ("manual_start", "2030-05-01T12:00:00", datetime(2030, 5, 1, 12, tzinfo=UTC)),  # naive = UTC
+        ("default_scenario", "busy", "busy"),
+        ("scenarios_dir", str(bundled_scenarios_dir()), bundled_scenarios_dir()),
+        ("accounts_file", str(bundled_accounts_file()), bundled_accounts_file()),
+        ("seed", "42", 42),
+        ("retention_seconds", "0", 0.0),
+        ("max_calls", "1", 1),
+        ("phone_validation", "strict", Validation.STRICT),
+        ("auth", "lenient", AuthMode.LENIENT),
+        ("log_level", "debug", "debug"),
+        ("log_level", "WARNING", "warning"),
+    ],
+)
+def test_every_field_from_its_env_var(monkeypatch: pytest.MonkeyPatch, field: str, raw: str, expected: Any) -> None:
+    monkeypatch.setenv(f"RINGOUT_EMULATOR_{field.upper()}", raw)
+    assert getattr(Settings(), field) == expected
+
+
+def test_arguments_win_over_env_vars(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RINGOUT_EMULATOR_PORT", "9000")
+    assert Settings(port=9001).port == 9001
+
+
+def test_env_var_names_are_case_insensitive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ringout_emulator_clock", "poll")
+    assert Settings().clock is ClockMode.POLL
+
+
+@pytest.mark.parametrize(
+    ("values", "location", "message"),
+    [
+        ({"port": 99999}, "port", "Input should be less than or equal to 65535"),
+        ({"port": -1}, "port", "Input should be greater than or equal to 0"),
+        ({"clock": "sometimes"}, "clock", "Input should be 'real', 'manual' or 'poll'"),
+        ({"speed": 0}, "speed", "Input should be greater than 0"),
+        ({"speed": 20_000}, "speed", "Input should be less than or equal to 10000"),
+        ({"retention_seconds": -1}, "retention_seconds", "Input should be greater than or equal to 0"),
+        ({"max_calls": 0}, "max_calls", "Input should be greater than or equal to 1"),
+        ({"phone_validation": "valid"}, "phone_validation", "Input should be 'possible' or 'strict'"),
+        ({"scenarios_dir": "/no/such/dir"}, "scenarios_dir", "Value error, /no/such/dir is not a directory"),
+        ({"accounts_file": "/no/such/file.yaml"}, "accounts_file", "Value error, /no/such/file.yaml is not a file"),
+        ({"colour": "red"}, "colour", "Extra inputs are not permitted"),
+        (
+            {"log_level": "loud"},
+            "log_level",
+            "Value error, must be one of critical, error, warning, info, debug, trace",
+        ),
+    ],
+)
+def test_bad_values_name_the_field(values: dict[str, Any], location: str, message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Settings(**values)
+    errors = caught.value.errors()
+    assert [(e["loc"], e["msg"]) for e in errors] == [((location,), message)]
+
+
+def test_a_file_is_not_a_scenarios_dir() -> None:
+    with pytest.raises(ValidationError, match="is not a directory"):
+        Settings(scenarios_dir=bundled_accounts_file())
+
+
+def test_settings_are_frozen() -> None:
+    with pytest.raises(ValidationError):
+        Settings().port = 1  # type: ignore[misc]
+
+
+def test_the_clock_each_mode_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = build_clock(Settings(clock="real", speed=3))
+    assert isinstance(real, SystemClock)
+    assert real.speed == 3
+    for mode in ("manual", "poll"):
+        clock = build_clock(Settings(clock=mode, manual_start=datetime(2030, 1, 1, tzinfo=UTC)))
+        assert isinstance(clock, ManualClock)
+        assert clock.now() == datetime(2030, 1, 1, tzinfo=UTC).timestamp()
+
+
+def test_the_app_carries_its_settings() -> None:
+    settings = Settings(clock="manual", retention_seconds=5, max_calls=9, seed=3, phone_validation="strict")
+    emulator = create_app(settings).state.emulator
+    config = emulator.config
+    assert (config.clock_mode, config.retention_seconds, config.max_calls, config.seed) == (ClockMode.MANUAL, 5, 9, 3)
+    assert config.phone_validation is Validation.STRICT
+    assert (emulator.calls.max_calls, emulator.calls.retention) == (9, 5)
+
+
+# The accounts file ------------------------------------------------------------------------
+
+
+def test_the_bundled_accounts_file() -> None:
+    directory = load_accounts_file(bundled_accounts_file())
+    ext = directory.default_extension
+    assert (ext.account_id, ext.id) == ("400131560008", "400131560009")
+    assert directory.account("400131560008").home_country == "US"
+    default = ext.default_forwarding_number()
+    assert default is not None
+    assert (default.id, default.phone_number) == ("400131570001", "+16505550111")
+    assert ext.caller_ids == ("+16505550100", "+16505550101")
+    assert ext.calling.international is True
+    assert directory.extension("400131560010").calling.international is False
+
+
+def test_caller_ids_and_direct_numbers_are_stored_as_e164() -> None:
+    data = _accounts(callerIds=["+1 650 555 0101", "(650) 555-0102"], directNumbers=["+1 650-555-0101"])
+    ext = parse_accounts(data, "accounts.yaml").default_extension
+    assert ext.caller_ids == ("+16505550101", "+16505550102")
+    assert ext.direct_numbers == ("+16505550101",)
+
+
+def _accounts(**extension: Any) -> dict[str, Any]:
+    ext = {"id": "2", "extensionNumber": "101", "name": "A", **extension}
+    return {"accounts": [{"id": "1", "mainNumber": "+16505550100", "homeCountry": "US", "extensions": [ext]}]}
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (_accounts(callerIds=["nope"]), "accounts.0.extensions.0.callerIds: Value error, 'nope' is not an E.164"),
+        (
+            _accounts(forwardingNumbers=[{"id": "3", "phoneNumber": "6505550111", "label": "M"}]),
+            "accounts.0.extensions.0.forwardingNumbers.0.phoneNumber: String should match pattern",
+        ),
+        (_accounts(calling={"international": "sometimes"}), "accounts.0.extensions.0.calling.international: Input"),
+        (_accounts(colour="red"), "accounts.0.extensions.0.colour: Extra inputs are not permitted"),
+        (_accounts(id="x2"), "accounts.0.extensions.0.id: String should match pattern"),
+        ({"accounts": []}, "accounts: List should have at least 1 item"),
+        ({}, "accounts: Field required"),
+        (_accounts(id="1"), "document: Value error, id '1' is used twice"),
+    ],
+)
+def test_an_invalid_accounts_file_names_the_field(data: dict[str, Any], expected: str) -> None:
+    with pytest.raises(AccountsFileError) as caught:
+        parse_accounts(data, "accounts.yaml")
+    assert str(caught.value).startswith(f"accounts.yaml: {expected}"), str(caught.value)
+
+
+def test_an_accounts_file_that_is_not_yaml(tmp_path: Path) -> None:
+    path = tmp_path / "accounts.yaml"
+    path.write_text("accounts: [unclosed\n", encoding="utf-8")
+    with pytest.raises(AccountsFileError, match=f"^{path}: cannot be read as YAML"):
+        load_accounts_file(path)
+
+
+def test_create_app_refuses_a_bad_accounts_file(tmp_path: Path) -> None:
+    path = tmp_path / "accounts.yaml"
+    path.write_text("accounts:\n  - id: '1'\n    mainNumber: '+16505550100'\n    homeCountry: usa\n", encoding="utf-8")
+    with pytest.raises(AccountsFileError) as caught:
+        create_app(Settings(accounts_file=path))
+    message = str(caught.value)
+    assert f"{path}: accounts.0.homeCountry: String should match pattern '^[A-Z]{{2}}$'" in message
+    assert f"{path}: accounts.0.extensions: Field required" in message
