@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from emulator import __version__
 from emulator.accounts_file import load_accounts_file
-from emulator.api import control, ringout
+from emulator.api import contract, control, ringout
 from emulator.api.errors import install_error_handlers
 from emulator.bundled import bundled_accounts_file, bundled_scenarios_dir
 from emulator.core.call import ClockMode
@@ -54,4 +54,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     install_error_handlers(app)
     app.include_router(ringout.router)
     app.include_router(control.router)
+    app.include_router(contract.router)
     return app
