@@ -33,12 +33,12 @@ def test_the_control_plane_is_tagged_and_marked_as_not_ringcentral() -> None:
         assert (op.spec.get("tags") == [CONTROL_TAG]) is control, op.key
         assert op.spec.get("x-emulator-control-plane", False) is control, op.key
         if control:
-            assert "Not part of RingCentral's API" in op.spec["description"], op.key
+            assert "Not part of RingCentral's API" in " ".join(op.spec["description"].split()), op.key
 
 
-def test_every_operation_has_one_success_status() -> None:
+def test_every_operation_has_a_success_status() -> None:
     for op in OPS:
-        assert len([s for s in op.statuses if 200 <= s < 400]) == 1, op.key
+        assert [s for s in op.statuses if 200 <= s < 400], op.key
 
 
 def test_every_error_response_is_ringcentral_shaped() -> None:
