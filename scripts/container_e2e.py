@@ -4,6 +4,7 @@ with ``RINGOUT_EMULATOR_CLOCK=poll``: each read moves the call one step), log ou
 
     python scripts/container_e2e.py http://127.0.0.1:PORT
     python scripts/container_e2e.py --auth-mode     # prints "strict" or "lenient" for this build
+    python scripts/container_e2e.py --scenario NAME URL   # a call forced to NAME plays NAME
 
 A build without the token route (before the auth work is merged) cannot log in: it is started
 with ``RINGOUT_EMULATOR_AUTH=lenient`` and the SDK is handed a token instead of logging in.
@@ -69,18 +70,34 @@ def run(url: str, mode: str) -> None:
     print("e2e: OK")
 
 
+def check_scenario(url: str, mode: str, name: str) -> None:
+    """A RingOut forced to ``name`` (``X-Emulator-Scenario``) plays it: proves a mounted
+    scenarios directory was loaded."""
+    platform = SDK(CLIENT_ID, CLIENT_SECRET, url, name="ringout-emulator-ci", version="1.0").platform()
+    log_in(platform, mode)
+    response = platform.post(RINGOUT, SEED_SAMPLE, headers={"X-Emulator-Scenario": name})
+    played = response.response().headers["X-Emulator-Scenario"]
+    assert played == name, played
+    print(f"e2e: scenario {name} was loaded and played")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("url", nargs="?")
     parser.add_argument("--auth-mode", action="store_true", help="print the auth mode this build needs and exit")
     parser.add_argument("--mode", choices=["strict", "lenient"], default=None)
+    parser.add_argument("--scenario", default=None, help="check that a call forced to this scenario plays it")
     args = parser.parse_args()
     if args.auth_mode:
         print(auth_mode())
         return 0
     if not args.url:
         parser.error("the emulator's URL is required")
-    run(args.url, args.mode or auth_mode())
+    mode = args.mode or auth_mode()
+    if args.scenario:
+        check_scenario(args.url, mode, args.scenario)
+    else:
+        run(args.url, mode)
     return 0
 
 
