@@ -51,3 +51,9 @@ def test_every_error_response_is_ringcentral_shaped() -> None:
             declared = deref(DOC, response)
             schema = declared["content"]["application/json"]["schema"]
             assert any(schema == deref(DOC, schemas[name]) for name in shapes), (op.key, status)
+
+
+def test_its_version_is_the_package_version() -> None:
+    from emulator import __version__
+
+    assert DOC["info"]["version"] == __version__
