@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from emulator import __version__
 from emulator.accounts_file import load_accounts_file
 from emulator.api import (
+    contract,
     control,
     control_calls,
     control_clock,
@@ -76,5 +77,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(control.protected)
     for module in (control_clock, control_rules, control_scenarios, control_calls, control_journal):
         app.include_router(module.router)  # control_rules first: it owns /scenarios/queue
+    app.include_router(contract.router)
     app.add_middleware(JournalMiddleware, journal=emulator.journal, clock=emulator.clock)
     return app

@@ -8,7 +8,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def bundled_path(name: str) -> Path:
-    """``scenarios`` or ``accounts``: ``emulator/_bundled/<name>`` in a wheel, ``<repo>/<name>``
+    """``scenarios``, ``accounts`` or ``openapi.yaml``: ``emulator/_bundled/<name>`` in a wheel, ``<repo>/<name>``
     in a checkout (editable install)."""
     installed = _PACKAGE / "_bundled" / name
     return installed if installed.exists() else _PACKAGE.parent / name
@@ -20,3 +20,8 @@ def bundled_scenarios_dir() -> Path:
 
 def bundled_accounts_file() -> Path:
     return bundled_path("accounts") / "default.yaml"
+
+
+def bundled_openapi_file() -> Path:
+    """The contract, ``openapi.yaml`` (served at ``/__emulator/openapi.yaml``)."""
+    return bundled_path("openapi.yaml")

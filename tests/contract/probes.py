@@ -1,0 +1,160 @@
+"""Probes: one real request per (operation, declared status), for the app/file sync test.
+
+A probe names the operation (the file's method and path template), the status it must produce,
+how to send it, the settings of the app it runs against, and which other operations it needs
+(e.g. the token route, to log in). A probe whose operations are not served yet is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from fastapi.testclient import TestClient
+
+from tests.conftest import SEED_SAMPLE
+
+BASE = "/restapi/v1.0/account/{accountId}/extension/{extensionId}"
+CONTROL = "/__emulator"
+TOKEN = ("POST", "/restapi/oauth/token")
+CLIENT = ("emulator-client-id", "emulator-client-secret")
+JWT_GRANT = {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": "emulator-jwt"}
+OWN = "/restapi/v1.0/account/~/extension/~"
+OTHER = "/restapi/v1.0/account/~/extension/400131560010"  # another extension of the same account
+UNKNOWN_ACCOUNT = "/restapi/v1.0/account/1/extension/~"
+STRICT = {"auth": "strict"}
+Send = Callable[[TestClient], httpx.Response]
+
+
+@dataclass(frozen=True)
+class Probe:
+    method: str
+    path: str  # the file's path template
+    status: int
+    send: Send
+    settings: dict[str, Any] = field(default_factory=dict)
+    requires: frozenset[tuple[str, str]] = frozenset()  # other operations it needs
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.method, self.path)
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path} -> {self.status}"
+
+
+def login(client: TestClient) -> str:
+    """Logs the client in as the default extension (JWT grant) and returns the access token."""
+    response = client.post("/restapi/oauth/token", data=JWT_GRANT, auth=CLIENT)
+    assert response.status_code == 200, response.text
+    token: str = response.json()["access_token"]
+    client.headers["Authorization"] = f"Bearer {token}"
+    return token
+
+
+def as_logged_in(send: Send) -> Send:
+    def run(client: TestClient) -> httpx.Response:
+        login(client)
+        return send(client)
+
+    return run
+
+
+def _strict_probes(method: str, path: str, url: str, other_url: str) -> list[Probe]:
+    """401 without a token, and 403 for another extension's path, both in strict auth mode."""
+    return [
+        Probe(method, path, 401, lambda c: c.request(method, url), STRICT, frozenset({TOKEN})),
+        Probe(method, path, 403, as_logged_in(lambda c: c.request(method, other_url)), STRICT, frozenset({TOKEN})),
+    ]
+
+
+def _create(client: TestClient, spelling: str) -> str:
+    response = client.post(f"{OWN}/{spelling}", json=SEED_SAMPLE)
+    assert response.status_code == 200, response.text
+    call_id: str = response.json()["id"]
+    return call_id
+
+
+def ringout_probes(spelling: str) -> list[Probe]:
+    collection, item = f"{BASE}/{spelling}", f"{BASE}/{spelling}/{{ringoutId}}"
+    url = f"{OWN}/{spelling}"
+    bad_to = {"from": {"phoneNumber": "13445554444"}, "to": {"phoneNumber": "not a number"}}
+    foreign_caller_id = {**SEED_SAMPLE, "callerId": {"phoneNumber": "+16505550199"}}
+    return [
+        Probe("POST", collection, 200, lambda c: c.post(url, json=SEED_SAMPLE)),
+        Probe("POST", collection, 400, lambda c: c.post(url, json=bad_to)),
+        Probe("POST", collection, 401, lambda c: c.post(url, json=SEED_SAMPLE), STRICT, frozenset({TOKEN})),
+        Probe("POST", collection, 403, lambda c: c.post(url, json=foreign_caller_id)),
+        Probe("POST", collection, 404, lambda c: c.post(f"{UNKNOWN_ACCOUNT}/{spelling}", json=SEED_SAMPLE)),
+        Probe("POST", collection, 413, lambda c: c.post(url, json={"to": {"phoneNumber": "1" * 70_000}})),
+        Probe("POST", collection, 415, lambda c: c.post(url, content=b"to=1", headers={"Content-Type": "text/plain"})),
+        Probe(
+            "POST",
+            collection,
+            503,
+            lambda c: (_create(c, spelling), c.post(url, json=SEED_SAMPLE))[1],
+            {"max_calls": 1},
+        ),
+        Probe("GET", item, 200, lambda c: c.get(f"{url}/{_create(c, spelling)}")),
+        Probe("GET", item, 404, lambda c: c.get(f"{url}/unknown")),
+        Probe("DELETE", item, 204, lambda c: c.delete(f"{url}/{_create(c, spelling)}")),
+        Probe("DELETE", item, 404, lambda c: c.delete(f"{url}/unknown")),
+        *_strict_probes("GET", item, f"{url}/unknown", f"{OTHER}/{spelling}/unknown"),
+        *_strict_probes("DELETE", item, f"{url}/unknown", f"{OTHER}/{spelling}/unknown"),
+    ]
+
+
+def oauth_probes() -> list[Probe]:
+    token, revoke, authorize = "/restapi/oauth/token", "/restapi/oauth/revoke", "/restapi/oauth/authorize"
+    wrong_jwt = {**JWT_GRANT, "assertion": "not-the-jwt"}
+    big = {**JWT_GRANT, "assertion": "x" * 20_000}
+    code_request = {"response_type": "code", "client_id": CLIENT[0], "redirect_uri": "http://localhost/callback"}
+    unknown_client = {**code_request, "client_id": "unknown-client"}
+    return [
+        Probe("POST", token, 200, lambda c: c.post(token, data=JWT_GRANT, auth=CLIENT)),
+        Probe("POST", token, 400, lambda c: c.post(token, data=wrong_jwt, auth=CLIENT)),
+        Probe("POST", token, 413, lambda c: c.post(token, data=big, auth=CLIENT)),
+        Probe("POST", token, 415, lambda c: c.post(token, json=JWT_GRANT, auth=CLIENT)),
+        Probe(
+            "POST", revoke, 200, lambda c: c.post(revoke, data={"token": login(c)}, auth=CLIENT), {}, frozenset({TOKEN})
+        ),
+        Probe("POST", revoke, 400, lambda c: c.post(revoke, auth=CLIENT)),
+        Probe("POST", revoke, 413, lambda c: c.post(revoke, data={"token": "x" * 20_000}, auth=CLIENT)),
+        Probe("POST", revoke, 415, lambda c: c.post(revoke, json={"token": "x"}, auth=CLIENT)),
+        Probe("GET", authorize, 302, lambda c: c.get(authorize, params=code_request, follow_redirects=False)),
+        Probe("GET", authorize, 400, lambda c: c.get(authorize, params=unknown_client, follow_redirects=False)),
+    ]
+
+
+def directory_probes() -> list[Probe]:
+    numbers = f"{BASE}/forwarding-number"
+    return [
+        Probe("GET", numbers, 200, lambda c: c.get(f"{OWN}/forwarding-number")),
+        Probe("GET", numbers, 400, lambda c: c.get(f"{OWN}/forwarding-number", params={"perPage": 0})),
+        Probe("GET", numbers, 404, lambda c: c.get(f"{UNKNOWN_ACCOUNT}/forwarding-number")),
+        *_strict_probes("GET", numbers, f"{OWN}/forwarding-number", f"{OTHER}/forwarding-number"),
+        Probe("GET", BASE, 200, lambda c: c.get(OWN)),
+        Probe("GET", BASE, 404, lambda c: c.get(UNKNOWN_ACCOUNT)),
+        *_strict_probes("GET", BASE, OWN, OTHER),
+    ]
+
+
+def control_probes() -> list[Probe]:
+    return [
+        Probe("GET", f"{CONTROL}/health", 200, lambda c: c.get(f"{CONTROL}/health")),
+        Probe("GET", f"{CONTROL}/ready", 200, lambda c: c.get(f"{CONTROL}/ready")),
+        Probe("GET", f"{CONTROL}/openapi.yaml", 200, lambda c: c.get(f"{CONTROL}/openapi.yaml")),
+        Probe("GET", f"{CONTROL}/docs", 200, lambda c: c.get(f"{CONTROL}/docs")),
+    ]
+
+
+PROBES = [
+    *ringout_probes("ring-out"),
+    *ringout_probes("ringout"),
+    *oauth_probes(),
+    *directory_probes(),
+    *control_probes(),
+]
