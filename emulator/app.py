@@ -52,6 +52,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.settings = settings
     app.state.emulator = emulator
     install_error_handlers(app)
-    app.include_router(ringout.router)
+    ringout.install(app)
     app.include_router(control.router)
     return app

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from emulator.core.scenario import Scenario, Step
 from emulator.core.statuses import CallingStatus
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it: ~10x faster
+
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,63}$"
 
 
@@ -64,7 +66,7 @@ def parse_scenario(name: str, data: Any, where: str) -> Scenario:
 
 def load_scenario_file(path: Path) -> Scenario:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ScenarioFileError([f"{path}: cannot be read as YAML: {exc}"]) from None
     return parse_scenario(path.stem, data, str(path))
