@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+from pathlib import Path
 from typing import Any
 
 from benchmarks import churn, inprocess, report, startup, throughput
@@ -14,6 +15,7 @@ from benchmarks.servers import EMULATOR_ARGS
 
 PARTS = ("throughput", "startup", "flow", "memory", "churn")
 QUICK = {"rounds": 3, "seconds": 1, "warmup": 1, "starts": 3, "flows": 100, "samples": 4000, "churn_s": 8}
+SMOKE = {"rounds": 1, "seconds": 1, "warmup": 1, "starts": 1, "flows": 5, "samples": 200, "churn_s": 2}
 FULL = {"rounds": 5, "seconds": 5, "warmup": 1, "starts": 7, "flows": 500, "samples": 20000, "churn_s": 120}
 
 
@@ -23,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS), help="run only these parts")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
     parser.add_argument("--summary", action="store_true", help="write LATEST.md even in quick mode")
+    parser.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)  # the test suite's tiny run
+    parser.add_argument("--results", type=Path, default=report.RESULTS, help="where the JSON goes")
     return parser
 
 
@@ -51,7 +55,8 @@ def run(parts: list[str], cfg: dict[str, Any], connections: int) -> dict[str, An
         result["flow"] = inprocess.flow_ms(cfg["flows"])
     if "memory" in parts:
         print("memory and GET cost at 10 / 10k / 100k calls ...", file=sys.stderr)
-        result["memory"] = inprocess.memory([10_000, 100_000], cfg["samples"])
+        sizes = [100, 1_000] if cfg is SMOKE else [10_000, 100_000]
+        result["memory"] = inprocess.memory(sizes, cfg["samples"])
     if "churn" in parts:
         print(f"churn for {cfg['churn_s']} s ...", file=sys.stderr)
         result["churn"] = churn.run(cfg["churn_s"], rate=150)
@@ -60,16 +65,16 @@ def run(parts: list[str], cfg: dict[str, Any], connections: int) -> dict[str, An
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    cfg = QUICK if args.quick else FULL
+    cfg = SMOKE if args.smoke else QUICK if args.quick else FULL
     result = run(args.only, cfg, args.connections)
     result["machine"] = report.machine()
-    result["mode"] = "quick" if args.quick else "full"
+    result["mode"] = "smoke" if args.smoke else "quick" if args.quick else "full"
     result["config"] = cfg
     result["settings"] = (
         f"Server on core 0, wrk on core 1 (taskset); 1 uvicorn worker; wrk -t1 -c{args.connections}; "
         f"emulator `{' '.join(EMULATOR_ARGS)}`; medians of {cfg['rounds']} interleaved runs of {cfg['seconds']} s."
     )
-    path = report.save(result, summary=not args.quick or args.summary)
+    path = report.save(result, args.results, summary=(not args.quick or args.summary) and not args.smoke)
     print(report.table(result))
     print(f"\nsaved {path}", file=sys.stderr)
     return 0

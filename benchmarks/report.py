@@ -101,13 +101,13 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def save(result: dict[str, Any], *, summary: bool) -> Path:
-    RESULTS.mkdir(exist_ok=True)
+def save(result: dict[str, Any], results: Path, *, summary: bool) -> Path:
+    results.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    path = RESULTS / f"{stamp}.json"
+    path = results / f"{stamp}.json"
     text = json.dumps(result, indent=2)
     path.write_text(text)
-    (RESULTS / "latest.json").write_text(text)
+    (results / "latest.json").write_text(text)
     if summary:
         m = result["machine"]
         head = (
