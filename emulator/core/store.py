@@ -2,8 +2,8 @@
 
 Calls are kept in creation order. Each ``add`` drops the few oldest calls that are past their
 retention, so the store holds about (calls per second x (call length + retention)) calls and does
-not grow to the cap under a steady load. At the cap, the oldest ended call makes room; when every
-stored call is still live, ``add`` refuses (``StoreFull``)."""
+not grow to the cap under a steady load. At the cap, expired calls go first, then the oldest ended
+ones; when every stored call is still live, ``add`` refuses (``StoreFull``)."""
 
 from __future__ import annotations
 
@@ -56,9 +56,22 @@ class CallStore:
             del calls[oldest.id]
 
     def _make_room(self, now: float) -> None:
-        """Drop the oldest ended call; if every stored call is live, refuse."""
-        for call in self._calls.values():  # insertion order: oldest first
+        """Drop every expired call; if none was, the oldest ended calls, 1% of the cap at a time (so
+        a store at its cap is scanned once per hundred adds, not on every add); if all are live,
+        refuse."""
+        calls = self._calls
+        for call_id in [c.id for c in calls.values() if c.expired(now, self.retention)]:
+            del calls[call_id]
+        if len(calls) < self.max_calls:
+            return
+        batch = max(1, self.max_calls // 100)
+        ended: list[str] = []
+        for call in calls.values():  # insertion order: oldest first
             if call.view(now).ended_at is not None:
-                del self._calls[call.id]
-                return
-        raise StoreFull(cap=self.max_calls)
+                ended.append(call.id)
+                if len(ended) == batch:
+                    break
+        if not ended:
+            raise StoreFull(cap=self.max_calls)
+        for call_id in ended:
+            del calls[call_id]

@@ -56,3 +56,17 @@ def test_a_store_full_of_live_calls_refuses() -> None:
         store.add(call("c", 1), now=1)
     assert (refused.value.status, refused.value.error_code) == (503, "CMN-211")
     assert [c.id for c in store] == ["a", "b"]
+
+
+def test_expired_calls_go_before_ended_ones_and_big_stores_evict_one_percent_at_a_time() -> None:
+    store = CallStore(max_calls=200, retention=RETENTION)
+    for n in range(199):
+        store.add(call(f"c{n}", 0), now=0)  # all end at 10 s, expire at 70 s
+    store.add(call("young", 50), now=50)  # the store is at its cap
+    store.add(call("next", 60), now=60)  # none expired: the two (1% of 200) oldest ended calls go
+    assert [c.id for c in store][:2] == ["c2", "c3"]
+    assert len(store) == 199
+    store.add(call("later", 75), now=75)  # c2...c198 have expired: this add's sweep drops two
+    assert [c.id for c in store][:2] == ["c4", "c5"]
+    assert len(store) == 198
+    assert store.get("c100", now=75) is None  # an expired call is gone when read
