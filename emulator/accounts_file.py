@@ -12,7 +12,7 @@ from pydantic.alias_generators import to_camel
 from emulator.core import directory as d
 from emulator.core.phone import PhoneNumberError, to_e164
 
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it: ~10x faster
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in: ~10x faster
 
 _E164 = r"^\+[1-9][0-9]{6,14}$"
 _ID = r"^[0-9]{1,20}$"

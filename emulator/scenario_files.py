@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from emulator.core.scenario import Scenario, Step
 from emulator.core.statuses import CallingStatus
 
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it: ~10x faster
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in: ~10x faster
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,63}$"
 
