@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 
 from emulator.api.identity import emulator_of, path_extension
@@ -54,12 +55,17 @@ async def _json_body(request: Request) -> bytes:
         raise PayloadTooLarge(limit=MAX_BODY)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    while True:  # ASGI messages straight from ``receive``: no async generator per request
+        message = await request.receive()
+        if message["type"] != "http.request":
+            raise ClientDisconnect()
+        chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY:
             raise PayloadTooLarge(limit=MAX_BODY)
         chunks.append(chunk)
-    return b"".join(chunks)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _create(spelling: str) -> Endpoint:

@@ -210,3 +210,16 @@ def test_crlf_inside_a_header_value_is_an_unknown_scenario(live_server: Emulator
         )
         assert_ringcentral_error(response, 400, "CMN-101", "X-Emulator-Scenario")
         assert [call.id for call in live_server.app.state.emulator.calls] == ids
+
+
+def test_a_chunked_body_over_64_kib_is_413_without_a_content_length(client: httpx.Client) -> None:
+    chunks = iter([b'{"to": {"phoneNumber": "13455553434"}, "pad": "', b"x" * 40_000, b"x" * 40_000, b'"}'])
+    response = client.post(RINGOUT, content=chunks, headers=JSON)
+    assert "content-length" not in response.request.headers
+    assert_ringcentral_error(response, 413, "CMN-413", None)
+
+
+def test_a_chunked_body_under_the_limit_is_read_whole(client: httpx.Client) -> None:
+    chunks = iter([b'{"to": {"phoneNumber": "1345', b'5553434"}, "playPrompt": true}'])
+    response = client.post(RINGOUT, content=chunks, headers=JSON)
+    assert response.status_code == 200, response.text
