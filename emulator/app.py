@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+from typing import Any
+
 from fastapi import FastAPI
 
 from emulator import __version__
@@ -56,6 +59,14 @@ def build_emulator(settings: Settings, *, clock: Clock | None = None) -> Emulato
     return Emulator(config, clock or build_clock(settings), directory, scenarios)
 
 
+def framework_options() -> dict[str, Any]:
+    """FastAPI >= 0.16x ships OpenTelemetry hooks that look for providers on every request (and log
+    exception messages); the emulator exports no telemetry, so they are off where they exist."""
+    if "telemetry" in inspect.signature(FastAPI.__init__).parameters:
+        return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+    return {}
+
+
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
     settings = settings or Settings()
     emulator = build_emulator(settings, clock=clock)
@@ -66,11 +77,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         redoc_url=None,
         openapi_url=None,
         redirect_slashes=False,  # a trailing slash is an unknown route (404 CMN-102), not FastAPI's 307
+        **framework_options(),
     )
     app.state.settings = settings
     app.state.emulator = emulator
     install_error_handlers(app)
-    app.include_router(ringout.router)
+    ringout.install(app)
     app.include_router(oauth.router)
     app.include_router(directory.router)
     app.include_router(control.router)

@@ -6,6 +6,8 @@ win. Bad settings or data files exit with status 2 and a message, before any por
 from __future__ import annotations
 
 import argparse
+import gc
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -67,6 +69,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         lines = [f"  {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()]
         return _fail("invalid settings:\n" + "\n".join(lines))
+    return serve(settings)
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def serve(settings: Settings) -> int:
+    """Build the app and serve it until SIGTERM or SIGINT: uvicorn finishes the requests in
+    flight (at most 1 s) and the process exits 0. The app and uvicorn are imported only here."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _exit_cleanly)  # before uvicorn's handlers, and what it re-raises into
     from emulator.app import create_app
 
     try:
@@ -75,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"cannot start: {exc}")
     import uvicorn
 
+    gc.freeze()  # the objects built at start-up live forever: keep them out of every GC pass
     uvicorn.run(
         app,
         host=settings.host,

@@ -3,8 +3,7 @@ RingOut routes answer with. Unknown fields are ignored, as the platform does."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from json.encoder import encode_basestring_ascii as _quote
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 
@@ -71,15 +70,11 @@ def _request_error(exc: ValidationError) -> EmulatorError:
 
 
 def ringout_json(call: RingOutCall, view: CallView, uri: str) -> bytes:
-    """``GetRingOutStatusResponse``, encoded once, without a response model re-validating it."""
+    """``GetRingOutStatusResponse``, written once as text: no response model re-validating it,
+    no dict round trip. Strings that can come from outside (id, uri) are JSON-quoted; the statuses
+    are enum values."""
     state = view.state
-    body: dict[str, Any] = {
-        "id": call.id,
-        "uri": uri,
-        "status": {
-            "callStatus": state.call.value,
-            "callerStatus": state.caller.value,
-            "calleeStatus": state.callee.value,
-        },
-    }
-    return json.dumps(body, separators=(",", ":")).encode()
+    return (
+        f'{{"id":{_quote(call.id)},"uri":{_quote(uri)},"status":{{"callStatus":"{state.call.value}",'
+        f'"callerStatus":"{state.caller.value}","calleeStatus":"{state.callee.value}"}}}}'
+    ).encode()

@@ -11,6 +11,7 @@ from emulator.core.errors import (
     InvalidParameter,
     InvalidToNumber,
     MandatoryParameterMissing,
+    ParameterError,
 )
 from emulator.core.phone import PhoneNumberError, Validation, region_for_country_id, region_of, to_e164
 
@@ -47,11 +48,11 @@ def plan_call(request: RingOutRequest, account: Account, extension: Extension, v
         region = found
     if not request.to_given:
         raise MandatoryParameterMissing("to")
-    to_number = _number(request.to_number, region, validation, InvalidToNumber("to"))
+    to_number = _number(request.to_number, region, validation, InvalidToNumber, "to")
     from_number = _from_number(request, extension, region, validation)
     caller_id = None
     if request.caller_id is not None:
-        caller_id = _number(request.caller_id, region, validation, InvalidParameter("callerId.phoneNumber"))
+        caller_id = _number(request.caller_id, region, validation, InvalidParameter, "callerId.phoneNumber")
         if caller_id not in extension.caller_ids:
             raise CallerIdNotAllowed("callerId", number=caller_id)
     return DialPlan(
@@ -76,17 +77,18 @@ def _from_number(request: RingOutRequest, extension: Extension, region: str, val
     if request.from_forwarding_id is not None:
         return extension.forwarding_number(request.from_forwarding_id).phone_number
     if request.from_number is not None or request.from_given:
-        return _number(request.from_number, region, validation, InvalidFromNumber("from"))
+        return _number(request.from_number, region, validation, InvalidFromNumber, "from")
     default = extension.default_forwarding_number()
     if default is None:
         raise MandatoryParameterMissing("from")
     return default.phone_number
 
 
-def _number(raw: str | None, region: str, validation: Validation, error: Exception) -> str:
+def _number(raw: str | None, region: str, validation: Validation, error: type[ParameterError], name: str) -> str:
+    """``raw`` as E.164, else ``error(name)`` (built only when raised: it formats its message)."""
     if raw is None:
-        raise error
+        raise error(name)
     try:
         return to_e164(raw, region, validation)
     except PhoneNumberError:
-        raise error from None
+        raise error(name) from None

@@ -60,14 +60,14 @@ class Account:
     home_country: str  # ISO 3166 alpha-2
     name: str = ""
     extensions: tuple[Extension, ...] = ()
+    numbers: frozenset[str] = field(init=False, repr=False, compare=False)
+    """Every number that rings inside this account (main and direct numbers), computed once."""
 
-    @property
-    def numbers(self) -> frozenset[str]:
-        """Every number that rings inside this account (main and direct numbers)."""
+    def __post_init__(self) -> None:
         found = {self.main_number}
         for ext in self.extensions:
             found.update(ext.direct_numbers)
-        return frozenset(found)
+        object.__setattr__(self, "numbers", frozenset(found))
 
 
 @dataclass(frozen=True, slots=True)

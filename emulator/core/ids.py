@@ -21,8 +21,8 @@ class IdSource:
         self._request_rng: random.Random = random.SystemRandom() if seed is None else random.Random(f"rq{seed}")
 
     def ringout_id(self) -> str:
-        rng = self._rng
-        session = f"cs{rng.randrange(10**17, 10**18)}@10.62.{rng.randrange(256)}.{rng.randrange(256)}"
+        bits = self._rng.getrandbits(80)  # one draw (one syscall unseeded): 64 bits of session, 16 of address
+        session = f"cs{10**17 + (bits >> 16) % (9 * 10**17)}@10.62.{(bits >> 8) & 0xFF}.{bits & 0xFF}"
         return base64.b64encode(session.encode()).decode().rstrip("=")
 
     def token(self, prefix: str, nbytes: int = 24) -> str:

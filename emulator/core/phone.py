@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 
 import phonenumbers
 
@@ -10,6 +11,10 @@ import phonenumbers
 # an ISO 3166 alpha-2 code is accepted too.
 RC_COUNTRY_IDS: dict[str, str] = {"1": "US", "39": "CA", "75": "FR", "224": "GB"}
 _ALLOWED = frozenset("+0123456789 -().")
+# Parsing is the costliest step of a create; the same few numbers come back again and again, so
+# short inputs are memoised (a pure function, bounded cache; long inputs are never cached).
+_CACHED_LENGTH = 32
+_CACHE_SIZE = 4096
 
 
 class Validation(StrEnum):
@@ -37,6 +42,17 @@ def to_e164(raw: str, region: str, validation: Validation = Validation.POSSIBLE)
     Only ASCII digits, ``+`` and the usual separators are accepted: phonenumbers would fold
     other scripts' digits, which the platform does not.
     """
+    if len(raw) <= _CACHED_LENGTH:
+        return _cached_e164(raw, region, validation)
+    return _to_e164(raw, region, validation)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _cached_e164(raw: str, region: str, validation: Validation) -> str:
+    return _to_e164(raw, region, validation)
+
+
+def _to_e164(raw: str, region: str, validation: Validation) -> str:
     text = raw.strip()
     if not text or not set(text) <= _ALLOWED or not any(c.isdigit() for c in text):
         raise PhoneNumberError(f"not a phone number: {raw!r}")
@@ -54,6 +70,7 @@ def to_e164(raw: str, region: str, validation: Validation = Validation.POSSIBLE)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def region_of(e164: str) -> str:
     """The region a number belongs to; for a number the plan cannot place, its calling code's
     main region (an unassigned +1 area code counts as US)."""

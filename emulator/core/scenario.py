@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from emulator.core.statuses import CallingStatus, derive_call_status
@@ -40,6 +41,7 @@ class Scenario:
     description: str
     steps: tuple[Step, ...]
     states: tuple[LegState, ...] = field(init=False, repr=False, compare=False)
+    offsets: tuple[float, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.steps:
@@ -55,16 +57,11 @@ class Scenario:
             callee = step.callee or callee
             states.append(LegState(caller, callee, step.call or derive_call_status(caller, callee)))
         object.__setattr__(self, "states", tuple(states))
+        object.__setattr__(self, "offsets", tuple(step.at for step in self.steps))
 
     def index_at(self, elapsed: float) -> int:
         """The last step whose offset has been reached ``elapsed`` seconds after creation."""
-        index = 0
-        for i, step in enumerate(self.steps):
-            if step.at <= elapsed:
-                index = i
-            else:
-                break
-        return index
+        return max(bisect_right(self.offsets, elapsed) - 1, 0)
 
     @property
     def last_index(self) -> int:

@@ -1,18 +1,27 @@
-"""The bounded call store: O(1) lookups, retention after a call ends, a cap on live calls."""
+"""The bounded call store: O(1) lookups, retention after a call ends, a cap on stored calls.
+
+Calls are kept in creation order. Each ``add`` drops the few oldest calls that are past their
+retention, so the store holds about (calls per second x (call length + retention)) calls and does
+not grow to the cap under a steady load. At the cap, expired calls go first, then the oldest ended
+ones; when every stored call is still live, ``add`` refuses (``StoreFull``)."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 
 from emulator.core.call import RingOutCall
 from emulator.core.errors import StoreFull
+
+SWEEP_PER_ADD = 2  # expired calls dropped per add: > 1, so the sweep outpaces the adds
 
 
 class CallStore:
     def __init__(self, max_calls: int, retention: float) -> None:
         self.max_calls = max_calls
         self.retention = retention
-        self._calls: dict[str, RingOutCall] = {}
+        # OrderedDict, not dict: finding the oldest entry stays O(1) after many deletions
+        self._calls: OrderedDict[str, RingOutCall] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._calls)
@@ -29,6 +38,7 @@ class CallStore:
         return call
 
     def add(self, call: RingOutCall, now: float) -> None:
+        self._sweep(now)
         if len(self._calls) >= self.max_calls:
             self._make_room(now)
         self._calls[call.id] = call
@@ -36,15 +46,32 @@ class CallStore:
     def clear(self) -> None:
         self._calls.clear()
 
-    def _make_room(self, now: float) -> None:
-        """Drop expired calls; if still full, the oldest ended one; if all are live, refuse."""
-        for call in list(self._calls.values()):
-            if call.expired(now, self.retention):
-                del self._calls[call.id]
-        if len(self._calls) < self.max_calls:
-            return
-        for call in self._calls.values():  # insertion order: oldest first
-            if call.view(now).ended_at is not None:
-                del self._calls[call.id]
+    def _sweep(self, now: float) -> None:
+        """Drop up to ``SWEEP_PER_ADD`` of the oldest calls if they are past their retention."""
+        calls = self._calls
+        for _ in range(SWEEP_PER_ADD):
+            oldest = next(iter(calls.values()), None)
+            if oldest is None or not oldest.expired(now, self.retention):
                 return
-        raise StoreFull(cap=self.max_calls)
+            del calls[oldest.id]
+
+    def _make_room(self, now: float) -> None:
+        """Drop every expired call; if none was, the oldest ended calls, 1% of the cap at a time (so
+        a store at its cap is scanned once per hundred adds, not on every add); if all are live,
+        refuse."""
+        calls = self._calls
+        for call_id in [c.id for c in calls.values() if c.expired(now, self.retention)]:
+            del calls[call_id]
+        if len(calls) < self.max_calls:
+            return
+        batch = max(1, self.max_calls // 100)
+        ended: list[str] = []
+        for call in calls.values():  # insertion order: oldest first
+            if call.view(now).ended_at is not None:
+                ended.append(call.id)
+                if len(ended) == batch:
+                    break
+        if not ended:
+            raise StoreFull(cap=self.max_calls)
+        for call_id in ended:
+            del calls[call_id]

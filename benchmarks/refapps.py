@@ -1,0 +1,74 @@
+"""The references measured in the same run: a bare FastAPI app (plain ``async def`` returning a
+dict, a pydantic body model) and a bare Starlette app, both answering the same JSON body as the
+emulator's RingOut routes. Served by the same uvicorn settings as the emulator."""
+
+from __future__ import annotations
+
+import itertools
+
+from fastapi import FastAPI
+from pydantic import BaseModel
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+BASE = "/restapi/v1.0/account/{accountId}/extension/{extensionId}/ring-out"
+_counter = itertools.count(1)
+
+
+def _body(request_host: str, call_id: str) -> dict[str, object]:
+    return {
+        "id": call_id,
+        "uri": f"http://{request_host}/restapi/v1.0/account/400131560008/extension/400131560009/ring-out/{call_id}",
+        "status": {"callStatus": "InProgress", "callerStatus": "InProgress", "calleeStatus": "InProgress"},
+    }
+
+
+class Phone(BaseModel):
+    phoneNumber: str | None = None
+
+
+class RingOutBody(BaseModel):
+    to: Phone | None = None
+    playPrompt: bool | None = None
+
+
+fastapi_app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+
+@fastapi_app.get("/__emulator/ready")
+async def fastapi_ready() -> dict[str, str]:
+    return {"status": "ready"}
+
+
+@fastapi_app.get(BASE + "/{ringoutId}")
+async def fastapi_read(accountId: str, extensionId: str, ringoutId: str, request: Request) -> dict[str, object]:
+    return _body(request.headers.get("host", ""), ringoutId)
+
+
+@fastapi_app.post(BASE)
+async def fastapi_create(accountId: str, extensionId: str, body: RingOutBody, request: Request) -> dict[str, object]:
+    return _body(request.headers.get("host", ""), f"ref{next(_counter)}")
+
+
+async def starlette_ready(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ready"})
+
+
+async def starlette_read(request: Request) -> JSONResponse:
+    return JSONResponse(_body(request.headers.get("host", ""), request.path_params["ringoutId"]))
+
+
+async def starlette_create(request: Request) -> JSONResponse:
+    await request.json()
+    return JSONResponse(_body(request.headers.get("host", ""), f"ref{next(_counter)}"))
+
+
+starlette_app = Starlette(
+    routes=[
+        Route("/__emulator/ready", starlette_ready),
+        Route(BASE + "/{ringoutId}", starlette_read, methods=["GET"]),
+        Route(BASE, starlette_create, methods=["POST"]),
+    ]
+)

@@ -1,0 +1,119 @@
+"""The table printed at the end of a run, the JSON saved beside it, and the Markdown summary the
+README quotes (``benchmarks/LATEST.md``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+SUMMARY = HERE / "LATEST.md"
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        model = next((ln.split(":", 1)[1].strip() for ln in cpuinfo.read_text().splitlines() if "model name" in ln), "")
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model or platform.processor(),
+        "python": platform.python_version(),
+        "uvicorn": version("uvicorn"),
+        "fastapi": version("fastapi"),
+        "starlette": version("starlette"),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+
+
+def _ok(passed: bool) -> str:
+    return "yes" if passed else "NO"
+
+
+def _rps(cell: dict[str, Any]) -> str:
+    rps = cell["rps"]
+    return f"{rps['median']:,.0f} ({rps['min']:,.0f}-{rps['max']:,.0f})"
+
+
+def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(figure, measured, goal, met) rows."""
+    out: list[tuple[str, str, str, str]] = []
+    load = result.get("throughput")
+    if load:
+        for method, goals in (("GET", (1.2, 0.6)), ("POST", (1.0, 0.5))):
+            for target in ("emulator", "fastapi", "starlette"):
+                cell = load[f"{target}_{method}"]
+                p = f"p50 {cell['p50_ms']['median']:.2f} ms, p99 {cell['p99_ms']['median']:.2f} ms"
+                goal, met = ("p99 <= 10 ms", _ok(cell["p99_ms"]["median"] <= 10)) if target == "emulator" else ("", "")
+                out.append((f"{method} req/s {target} (min-max)", f"{_rps(cell)}; {p}", goal, met))
+            for ref, goal in zip(("fastapi", "starlette"), goals, strict=True):
+                ratio = load[f"{method}_vs_{ref}"]
+                out.append((f"{method} emulator / bare {ref}", f"{ratio:.2f}x", f">= {goal}x", _ok(ratio >= goal)))
+    start = result.get("startup")
+    if start:
+        for target in ("emulator", "fastapi"):
+            s = start[target]
+            out.append(
+                (f"start to ready {target} (min-max)", f"{s['median']:.3f} s ({s['min']:.3f}-{s['max']:.3f})", "", "")
+            )
+        out.append(
+            ("start to ready emulator / bare fastapi", f"{start['ratio']:.2f}x", "<= 1.2x", _ok(start["ratio"] <= 1.2))
+        )
+        imports = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in start["imports_s"].items())
+        out.append(("import time", imports, "", ""))
+    flow = result.get("flow")
+    if flow:
+        asgi = flow["asgi_median_ms"]
+        out.append(("in-process flow, httpx ASGI (median)", f"{asgi:.2f} ms", "<= 5 ms", _ok(asgi <= 5)))
+        out.append(("in-process flow, TestClient (median)", f"{flow['testclient_median_ms']:.2f} ms", "", ""))
+    mem = result.get("memory")
+    if mem:
+        rss = ", ".join(f"{k} calls {v / 1024:.1f} MiB" for k, v in mem["rss_kib"].items())
+        out.append(("RSS", rss, "", ""))
+        out.append(
+            ("bytes per stored call", f"{mem['bytes_per_call']:.0f} B", "<= 1024 B", _ok(mem["bytes_per_call"] <= 1024))
+        )
+        p50 = mem["get_p50_us"]
+        detail = " vs ".join(f"{v:.1f} us @ {k}" for k, v in p50.items())
+        ratio = mem["get_p50_ratio"]
+        out.append(("GET p50 (app only) large / 10 calls", f"{ratio:.2f}x ({detail})", "<= 1.2x", _ok(ratio <= 1.2)))
+    churn = result.get("churn")
+    if churn:
+        c = churn
+        text = (
+            f"{c['counts']['created']} created in {c['seconds']:.0f} s; RSS after warm-up "
+            f"{c['rss_kib_settled_first'] / 1024:.1f} -> {c['rss_kib_settled_last'] / 1024:.1f} MiB "
+            f"(max {c['rss_kib_settled_max'] / 1024:.1f}), errors {c['counts']['errors']}"
+        )
+        out.append(("churn", text, "flat (< 10% growth)", _ok(c["rss_growth_after_warmup"] < 0.10)))
+    return out
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = ["| figure | measured | goal | met |", "| --- | --- | --- | --- |"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows(result)]
+    return "\n".join(lines)
+
+
+def save(result: dict[str, Any], results: Path, *, summary: bool) -> Path:
+    results.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    path = results / f"{stamp}.json"
+    text = json.dumps(result, indent=2)
+    path.write_text(text)
+    (results / "latest.json").write_text(text)
+    if summary:
+        m = result["machine"]
+        head = (
+            f"# Latest benchmark run\n\n{m['date']}, mode `{result['mode']}`: {m['nproc']} cores, {m['cpu']}, "
+            f"Python {m['python']}, uvicorn {m['uvicorn']}, FastAPI {m['fastapi']}, Starlette {m['starlette']}. "
+            f"{result['settings']}\n\n"
+        )
+        SUMMARY.write_text(head + table(result) + "\n")
+    return path

@@ -1,0 +1,74 @@
+"""The benchmark command the README shows runs (tiny sizes; wrk-free parts), and wrk's output is
+read right. The real figures come from ``python -m benchmarks``, not from the unit suite."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.__main__ import _parser
+from benchmarks.load import parse_wrk
+
+ROOT = Path(__file__).resolve().parents[2]
+WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:8080/x
+  1 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     3.20ms  400.00us  12.00ms   90.00%
+  Latency Distribution
+     50%  850.00us
+     75%    3.40ms
+     90%    3.90ms
+     99%    1.20s
+  43102 requests in 5.00s, 9.10MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 12
+Requests/sec:   8620.40
+Transfer/sec:      1.82MB
+"""
+
+
+def readme_commands() -> list[str]:
+    """The lines of the fenced blocks in README's Performance section."""
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Performance", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```(?:bash|sh)\n(.*?)```", section, flags=re.DOTALL)
+    return [line for block in blocks for line in block.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def test_parse_wrk_reads_rate_percentiles_and_errors() -> None:
+    result = parse_wrk(WRK_OUTPUT)
+    assert (result.rps, result.p50_ms, result.p99_ms, result.requests, result.errors) == (
+        8620.4,
+        0.85,
+        1200.0,
+        43102,
+        15,
+    )
+
+
+def test_readme_commands_are_valid_benchmark_invocations() -> None:
+    commands = readme_commands()
+    assert commands, "the Performance section shows how to rerun the benchmarks"
+    for command in commands:
+        argv = shlex.split(command)
+        assert argv[:3] == ["python", "-m", "benchmarks"], command
+        _parser().parse_args(argv[3:])  # exits (fails the test) on an unknown flag
+
+
+def test_readme_quick_command_runs_at_smoke_size(tmp_path: Path) -> None:
+    """The README's quick command, shrunk (``--smoke``) and without the parts that need wrk or minutes."""
+    quick = next(c for c in readme_commands() if "--quick" in c)
+    argv = [*shlex.split(quick)[3:], "--smoke", "--only", "startup", "flow", "memory", "--results", str(tmp_path)]
+    run = subprocess.run(
+        [sys.executable, "-m", "benchmarks", *argv], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert "| start to ready emulator / bare fastapi |" in run.stdout
+    saved = json.loads((tmp_path / "latest.json").read_text())
+    assert saved["mode"] == "smoke"
+    assert saved["memory"]["bytes_per_call"] > 0
+    assert saved["flow"]["asgi_median_ms"] > 0
