@@ -22,12 +22,13 @@ from emulator.core.legs import Leg, LegAction
 from emulator.core.magic_numbers import MagicTable
 from emulator.core.oauth import OAuthServer
 from emulator.core.phone import Validation
-from emulator.core.rules import Match, Rule, RuleBook
+from emulator.core.rules import MAX_RULES, Match, Rule, RuleBook, RuleBookFull
 from emulator.core.scenario import Scenario
 from emulator.core.store import CallStore
 from emulator.core.timeline import TimelineEntry, timeline
 from emulator.core.tokens import TokenStore
 
+MAX_UPLOADED_SCENARIOS = 1000
 RESET_SCOPES = ("calls", "tokens", "journal", "rules", "scenarios", "clock", "ids")
 
 
@@ -164,6 +165,10 @@ class Emulator:
         """Add or replace a scenario; True if the name was new."""
         if scenario.name == "queue":
             raise ControlConflict(detail="The name [queue] is reserved for the scenario queue")
+        if scenario.name not in self.uploaded and len(self.uploaded) >= MAX_UPLOADED_SCENARIOS:
+            raise ControlConflict(
+                detail=f"At most {MAX_UPLOADED_SCENARIOS} scenarios can be uploaded: delete some or reset"
+            )
         created = scenario.name not in self.scenarios
         self.scenarios[scenario.name] = scenario
         self.uploaded.add(scenario.name)
@@ -190,11 +195,11 @@ class Emulator:
 
     def queue_scenario(self, name: str, match: Match) -> Rule:
         lookup(self.scenarios, name, "scenario")
-        return self.queue.add(name, match, times=1)
+        return _add(self.queue, "queued scenarios", name, match, times=1)
 
     def add_rule(self, name: str, match: Match, times: int | None) -> Rule:
         lookup(self.scenarios, name, "scenario")
-        return self.rules.add(name, match, times)
+        return _add(self.rules, "rules", name, match, times)
 
     def remove_rule(self, rule_id: str) -> None:
         if not self.rules.remove(rule_id):
@@ -221,6 +226,13 @@ class Emulator:
         now = self.clock.now()
         call = self.calls.get(call_id, now) or _not_found("ringOutId")
         return CallResult(call, call.force(leg, action, now))
+
+
+def _add(book: RuleBook, what: str, name: str, match: Match, times: int | None) -> Rule:
+    try:
+        return book.add(name, match, times)
+    except RuleBookFull:
+        raise ControlConflict(detail=f"At most {MAX_RULES} {what} are kept: delete some or reset") from None
 
 
 def _not_found(parameter: str) -> NoReturn:

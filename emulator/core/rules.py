@@ -5,6 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+MAX_RULES = 1000
+"""How many entries the queue, and the rules, may each hold (a bound, not a target)."""
+
+
+class RuleBookFull(Exception):
+    """The book already holds ``MAX_RULES`` entries."""
+
 
 @dataclass(frozen=True, slots=True)
 class Match:
@@ -44,6 +51,8 @@ class RuleBook:
         return len(self._rules)
 
     def add(self, scenario: str, match: Match, times: int | None = None) -> Rule:
+        if len(self._rules) >= MAX_RULES:
+            raise RuleBookFull()
         rule = Rule(str(self._next_id), scenario, match, times)
         self._next_id += 1
         self._rules.append(rule)
