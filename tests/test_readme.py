@@ -64,3 +64,25 @@ def test_curl_walkthrough_runs_as_written() -> None:
         {"callStatus": "CannotReach", "callerStatus": "Rejected", "calleeStatus": "Rejected"},
     ]
     assert "204" in lines
+
+
+def test_check_scenarios_example_output(tmp_path: Path) -> None:
+    """The README's example: a file whose step 2 sets an unknown callee status."""
+    import subprocess
+    import sys
+
+    command, *expected = block("check-scenarios").splitlines()
+    folder = tmp_path / "my-scenarios"
+    folder.mkdir()
+    (folder / "flaky.yaml").write_text(
+        "description: flaky\nsteps:\n  - {at: 0}\n  - {at: 4, caller: Success}\n  - {at: 6, callee: Bussy}\n"
+    )
+    args = command.removeprefix("$ ringout-emulator ").split()
+    result = subprocess.run(
+        [sys.executable, "-m", "emulator", *args], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == expected[0]
+    prefix = expected[1].removesuffix("...")
+    assert lines[1].startswith(prefix), lines[1]

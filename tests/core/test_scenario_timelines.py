@@ -14,6 +14,7 @@ from emulator.core.call import ClockMode, RingOutCall
 from emulator.core.scenario import LegState, Scenario
 from emulator.core.statuses import CallingStatus
 from emulator.scenario_files import load_scenario_dir
+from tests.core.helpers import make_call
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 START = 1_767_225_600.0
@@ -51,19 +52,7 @@ def _state(caller: str, callee: str, call: str) -> LegState:
 
 
 def _call(scenario: Scenario, mode: ClockMode = ClockMode.MANUAL) -> RingOutCall:
-    return RingOutCall(
-        id="c1",
-        account_id="1",
-        extension_id="2",
-        from_number="+16505550111",
-        to_number="+13455553434",
-        caller_id=None,
-        play_prompt=True,
-        scenario=scenario,
-        scenario_source="default",
-        created_at=START,
-        mode=mode,
-    )
+    return make_call(scenario, mode=mode, created_at=START)
 
 
 def test_the_catalogue_is_exactly_the_documented_one(catalogue: dict[str, Scenario]) -> None:

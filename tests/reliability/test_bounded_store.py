@@ -5,30 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.core.call import ClockMode, RingOutCall
+from emulator.core.call import RingOutCall
 from emulator.core.errors import StoreFull
 from emulator.core.scenario import Scenario, Step
 from emulator.core.statuses import CallingStatus
 from emulator.core.store import CallStore
+from tests.core.helpers import make_call
 
 SHORT = Scenario("short", "", (Step(0), Step(10, callee=CallingStatus.BUSY)))  # ends at 10 s
 RETENTION = 60.0
 
 
 def call(call_id: str, created_at: float) -> RingOutCall:
-    return RingOutCall(
-        id=call_id,
-        account_id="a",
-        extension_id="e",
-        from_number="+13445554444",
-        to_number="+13455553434",
-        caller_id=None,
-        play_prompt=False,
-        scenario=SHORT,
-        scenario_source="default",
-        created_at=created_at,
-        mode=ClockMode.MANUAL,
-    )
+    return make_call(SHORT, created_at=created_at, call_id=call_id)
 
 
 def test_a_steady_load_keeps_only_calls_within_length_plus_retention() -> None:
