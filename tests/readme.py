@@ -1,8 +1,13 @@
-"""Reads the README's tested parts: blocks and tables that follow a `<!-- readme-test: NAME -->` marker."""
+"""Reads the README's tested parts: blocks and tables that follow a `<!-- readme-test: NAME -->` marker.
+
+python -m tests.readme NAME              # prints the block (CI scripts run it)
+python -m tests.readme --optional NAME   # prints nothing when there is no such block
+"""
 
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -15,12 +20,21 @@ def _after_marker(name: str) -> list[str]:
     return lines[start:]
 
 
+_BLOCK = re.compile(r"^<!-- readme-test: (?P<name>[\w-]+) -->\n```[\w-]*\n(?P<body>.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def readme_blocks(text: str | None = None) -> dict[str, str]:
+    """Every fenced block that follows a marker, by name."""
+    found: dict[str, str] = {}
+    for match in _BLOCK.finditer(README.read_text(encoding="utf-8") if text is None else text):
+        assert match["name"] not in found, f"two README blocks named {match['name']}"
+        found[match["name"]] = match["body"]
+    return found
+
+
 def block(name: str) -> str:
     """The fenced code block right after the marker."""
-    rest = _after_marker(name)
-    assert rest[0].startswith("```"), f"no fenced block after readme-test marker {name!r}"
-    end = rest.index("```", 1)
-    return "\n".join(rest[1:end]) + "\n"
+    return readme_blocks()[name]
 
 
 def table(name: str) -> list[list[str]]:
@@ -38,3 +52,16 @@ def code(cell: str) -> str:
     found = re.search(r"`([^`]*)`", cell)
     assert found, cell
     return found.group(1)
+
+
+def main(argv: list[str]) -> int:
+    optional = argv[:1] == ["--optional"]
+    blocks = readme_blocks()
+    if argv[-1] not in blocks and optional:
+        return 0
+    sys.stdout.write(blocks[argv[-1]])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

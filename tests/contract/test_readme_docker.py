@@ -11,7 +11,7 @@ import yaml
 
 from emulator.settings import Settings
 from tests.contract.openapi_doc import ROOT
-from tests.readme_blocks import readme_blocks
+from tests.readme import readme_blocks
 
 BLOCKS = readme_blocks()
 DOCKER_BLOCKS = ["docker-run", "docker-run-mounts", "container-walkthrough", "docker-compose", "github-actions"]
