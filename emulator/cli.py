@@ -90,6 +90,7 @@ def serve(settings: Settings) -> int:
     import uvicorn
 
     gc.freeze()  # the objects built at start-up live forever: keep them out of every GC pass
+    gc.enable()  # ``python -m emulator`` starts with it off (see emulator/__main__.py)
     uvicorn.run(
         app,
         host=settings.host,
