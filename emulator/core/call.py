@@ -105,6 +105,8 @@ class RingOutCall:
         return self.view(now)
 
     def expired(self, now: float, retention: float) -> bool:
+        if now < self.created_at + retention:
+            return False  # a call ends at or after its creation (no clock moves back): no view needed
         ended_at = self.view(now).ended_at
         return ended_at is not None and now >= ended_at + retention
 
