@@ -32,8 +32,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _startup(cfg: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for target in ("emulator", "fastapi"):
-        times = startup.start_to_ready(target, cfg["starts"])
+    for target, times in startup.interleaved(("emulator", "fastapi"), cfg["starts"]).items():
         out[target] = {"median": statistics.median(times), "min": min(times), "max": max(times), "runs": times}
     out["ratio"] = out["emulator"]["median"] / out["fastapi"]["median"]
     modules = ("emulator.cli", "emulator.app", "fastapi", "uvicorn")
