@@ -61,6 +61,16 @@ def check_scenarios(directory: Path) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The GC is off until ``serve`` has built the app (see emulator/__main__.py; this covers the
+    ``ringout-emulator`` script too) and on again however main ends."""
+    gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        gc.enable()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check-scenarios":
         return check_scenarios(args.directory)
@@ -90,7 +100,7 @@ def serve(settings: Settings) -> int:
     import uvicorn
 
     gc.freeze()  # the objects built at start-up live forever: keep them out of every GC pass
-    gc.enable()  # ``python -m emulator`` starts with it off (see emulator/__main__.py)
+    gc.enable()  # off while starting (see ``main``)
     uvicorn.run(
         app,
         host=settings.host,
