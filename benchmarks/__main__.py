@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     result["settings"] = (
         f"Server on core 0, wrk on core 1 (taskset); 1 uvicorn worker; wrk -t1 -c{args.connections}; "
         f"emulator `{' '.join(EMULATOR_ARGS)}` (emulator-strict: plus `{' '.join(STRICT_ARGS)}`, with a token "
-        "from its OAuth endpoint); medians of {cfg['rounds']} interleaved runs of {cfg['seconds']} s."
+        f"from its OAuth endpoint); medians of {cfg['rounds']} interleaved runs of {cfg['seconds']} s."
     )
     path = report.save(result, args.results, summary=(not args.quick or args.summary) and not args.smoke)
     print(report.table(result))
