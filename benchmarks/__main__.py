@@ -11,7 +11,7 @@ from typing import Any
 
 from benchmarks import churn, inprocess, report, startup, throughput
 from benchmarks.load import ensure_wrk
-from benchmarks.servers import EMULATOR_ARGS
+from benchmarks.servers import EMULATOR_ARGS, STRICT_ARGS
 
 PARTS = ("throughput", "startup", "flow", "memory", "churn")
 QUICK = {"rounds": 3, "seconds": 1, "warmup": 1, "starts": 3, "flows": 100, "samples": 4000, "churn_s": 8}
@@ -32,8 +32,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _startup(cfg: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for target in ("emulator", "fastapi"):
-        times = startup.start_to_ready(target, cfg["starts"])
+    for target, times in startup.interleaved(("emulator", "fastapi"), cfg["starts"]).items():
         out[target] = {"median": statistics.median(times), "min": min(times), "max": max(times), "runs": times}
     out["ratio"] = out["emulator"]["median"] / out["fastapi"]["median"]
     modules = ("emulator.cli", "emulator.app", "fastapi", "uvicorn")
@@ -72,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     result["config"] = cfg
     result["settings"] = (
         f"Server on core 0, wrk on core 1 (taskset); 1 uvicorn worker; wrk -t1 -c{args.connections}; "
-        f"emulator `{' '.join(EMULATOR_ARGS)}`; medians of {cfg['rounds']} interleaved runs of {cfg['seconds']} s."
+        f"emulator `{' '.join(EMULATOR_ARGS)}` (emulator-strict: plus `{' '.join(STRICT_ARGS)}`, with a token "
+        f"from its OAuth endpoint); medians of {cfg['rounds']} interleaved runs of {cfg['seconds']} s."
     )
     path = report.save(result, args.results, summary=(not args.quick or args.summary) and not args.smoke)
     print(report.table(result))

@@ -46,17 +46,19 @@ def ensure_wrk() -> str:
     return found
 
 
-def lua_script(method: str) -> Path:
+def lua_script(method: str, token: str = TOKEN) -> Path:
     text = POST_LUA if method == "POST" else GET_LUA
     body = json.dumps(SAMPLE, separators=(",", ":"))
     handle = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
     with handle:
-        handle.write(text.replace("{body}", body).replace("{token}", TOKEN))
+        handle.write(text.replace("{body}", body).replace("{token}", token))
     return Path(handle.name)
 
 
-def run_wrk(url: str, method: str, seconds: int, connections: int, cpu: int | None = 1) -> LoadResult:
-    script = lua_script(method)
+def run_wrk(
+    url: str, method: str, seconds: int, connections: int, cpu: int | None = 1, token: str = TOKEN
+) -> LoadResult:
+    script = lua_script(method, token)
     try:
         argv = [ensure_wrk(), "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--latency", "-s", str(script), url]
         out = subprocess.run(pinned(cpu, argv), check=True, capture_output=True, text=True).stdout

@@ -47,14 +47,20 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     load = result.get("throughput")
     if load:
         for method, goals in (("GET", (1.2, 0.6)), ("POST", (1.0, 0.5))):
-            for target in ("emulator", "fastapi", "starlette"):
-                cell = load[f"{target}_{method}"]
+            for target in ("emulator", "emulator-strict", "fastapi", "starlette"):
+                cell = load.get(f"{target}_{method}")
+                if cell is None:  # runs saved before the strict-auth server was added
+                    continue
                 p = f"p50 {cell['p50_ms']['median']:.2f} ms, p99 {cell['p99_ms']['median']:.2f} ms"
                 goal, met = ("p99 <= 10 ms", _ok(cell["p99_ms"]["median"] <= 10)) if target == "emulator" else ("", "")
                 out.append((f"{method} req/s {target} (min-max)", f"{_rps(cell)}; {p}", goal, met))
             for ref, goal in zip(("fastapi", "starlette"), goals, strict=True):
                 ratio = load[f"{method}_vs_{ref}"]
                 out.append((f"{method} emulator / bare {ref}", f"{ratio:.2f}x", f">= {goal}x", _ok(ratio >= goal)))
+            for ref in ("fastapi", "starlette"):
+                strict = load.get(f"{method}_strict_vs_{ref}")
+                if strict is not None:
+                    out.append((f"{method} emulator-strict / bare {ref}", f"{strict:.2f}x", "", ""))
     start = result.get("startup")
     if start:
         for target in ("emulator", "fastapi"):

@@ -18,6 +18,8 @@ TOKEN = "Bearer bench-token"
 # The settings the README recommends for speed: manual clock (no wall-clock reads), lenient auth,
 # warnings only (no access log). max_calls is raised so a POST run never fills the store.
 EMULATOR_ARGS = ["--clock", "manual", "--auth", "lenient", "--log-level", "warning", "--max-calls", "10000000"]
+# The same emulator as users run it by default: strict auth, a real token from the OAuth endpoint.
+STRICT_ARGS = ["--auth", "strict"]
 UVICORN_ARGS = ["--log-level", "warning", "--no-server-header", "--lifespan", "off"]
 
 
@@ -35,8 +37,9 @@ def pinned(cpu: int | None, argv: list[str]) -> list[str]:
 
 
 def command(target: str, port: int, extra: list[str] | None = None) -> list[str]:
-    if target == "emulator":
-        return [sys.executable, "-m", "emulator", "--port", str(port), *EMULATOR_ARGS, *(extra or [])]
+    if target in ("emulator", "emulator-strict"):
+        strict = STRICT_ARGS if target == "emulator-strict" else []
+        return [sys.executable, "-m", "emulator", "--port", str(port), *EMULATOR_ARGS, *strict, *(extra or [])]
     app = {"fastapi": "benchmarks.refapps:fastapi_app", "starlette": "benchmarks.refapps:starlette_app"}[target]
     return [sys.executable, "-m", "uvicorn", app, "--port", str(port), *UVICORN_ARGS]
 

@@ -22,6 +22,16 @@ def start_to_ready(target: str, runs: int) -> list[float]:
     return times
 
 
+def interleaved(targets: tuple[str, ...], runs: int) -> dict[str, list[float]]:
+    """Start-to-ready of each target, alternating (a, b, a, b, ...): drift on a shared machine
+    hits every target alike instead of whichever ran during a busy spell."""
+    times: dict[str, list[float]] = {target: [] for target in targets}
+    for _ in range(runs):
+        for target in targets:
+            times[target] += start_to_ready(target, 1)
+    return times
+
+
 def import_seconds(module: str, runs: int) -> float:
     """Median wall time of ``import module`` in a fresh interpreter."""
     times = []

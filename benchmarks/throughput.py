@@ -1,24 +1,44 @@
-"""GET status and POST create on real uvicorn servers, the emulator and the two references, in
-interleaved rounds (so drift on a noisy machine hits all three alike)."""
+"""GET status and POST create on real uvicorn servers, the emulator (lenient auth, as the README
+recommends for speed; and strict auth, the default, with a real token from the OAuth endpoint)
+and the two references, in interleaved rounds (so drift on a noisy machine hits all alike)."""
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import statistics
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import urlencode
 
 from benchmarks.load import SAMPLE, LoadResult, run_wrk
 from benchmarks.servers import TOKEN, Server
 
-TARGETS = ("emulator", "fastapi", "starlette")
+TARGETS = ("emulator", "emulator-strict", "fastapi", "starlette")
 RINGOUT = "/restapi/v1.0/account/~/extension/~/ring-out"
+# The bundled accounts file's app and JWT (see accounts/default.yaml)
+CLIENT = ("emulator-client-id", "emulator-client-secret")
+JWT_GRANT = {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": "emulator-jwt"}
 
 
-def create_call(port: int) -> str:
+def login(port: int) -> str:
+    """``Bearer <access token>`` from the emulator's OAuth endpoint (JWT grant)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    headers = {"Content-Type": "application/json", "Authorization": TOKEN}
+    basic = base64.b64encode(":".join(CLIENT).encode()).decode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Authorization": f"Basic {basic}"}
+    conn.request("POST", "/restapi/oauth/token", body=urlencode(JWT_GRANT), headers=headers)
+    response = conn.getresponse()
+    body = json.loads(response.read())
+    conn.close()
+    if response.status != 200:
+        raise RuntimeError(f"login answered {response.status}: {body}")
+    return f"Bearer {body['access_token']}"
+
+
+def create_call(port: int, token: str = TOKEN) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    headers = {"Content-Type": "application/json", "Authorization": token}
     conn.request("POST", RINGOUT, body=json.dumps(SAMPLE), headers=headers)
     response = conn.getresponse()
     body = json.loads(response.read())
@@ -32,16 +52,19 @@ def run(rounds: int, seconds: float, warmup: float, connections: int) -> dict[st
     servers = {target: Server(target, cpu=0) for target in TARGETS}
     runs: dict[str, dict[str, list[LoadResult]]] = {t: {"GET": [], "POST": []} for t in TARGETS}
     try:
-        urls = {}
+        urls, tokens = {}, {}
         for target, server in servers.items():
             server.start()
-            urls[target] = {"GET": f"{server.url}{RINGOUT}/{create_call(server.port)}", "POST": server.url + RINGOUT}
+            tokens[target] = login(server.port) if target == "emulator-strict" else TOKEN
+            call_id = create_call(server.port, tokens[target])
+            urls[target] = {"GET": f"{server.url}{RINGOUT}/{call_id}", "POST": server.url + RINGOUT}
             for method in ("GET", "POST"):
-                run_wrk(urls[target][method], method, warmup, connections)
+                run_wrk(urls[target][method], method, warmup, connections, token=tokens[target])
         for _ in range(rounds):
             for method in ("GET", "POST"):
                 for target in TARGETS:
-                    runs[target][method].append(run_wrk(urls[target][method], method, seconds, connections))
+                    result = run_wrk(urls[target][method], method, seconds, connections, token=tokens[target])
+                    runs[target][method].append(result)
     finally:
         for server in servers.values():
             server.stop()
@@ -63,7 +86,9 @@ def summarise(runs: dict[str, dict[str, list[LoadResult]]]) -> dict[str, Any]:
                 "errors": sum(r.errors for r in results),
             }
     for method in ("GET", "POST"):
-        mine = out[f"emulator_{method}"]["rps"]["median"]
         for ref in ("fastapi", "starlette"):
-            out[f"{method}_vs_{ref}"] = mine / out[f"{ref}_{method}"]["rps"]["median"]
+            base = out[f"{ref}_{method}"]["rps"]["median"]
+            out[f"{method}_vs_{ref}"] = out[f"emulator_{method}"]["rps"]["median"] / base
+            if f"emulator-strict_{method}" in out:
+                out[f"{method}_strict_vs_{ref}"] = out[f"emulator-strict_{method}"]["rps"]["median"] / base
     return out

@@ -84,11 +84,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     install_error_handlers(app)
     ringout.install(app)
     app.include_router(oauth.router)
-    app.include_router(directory.router)
-    app.include_router(control.router)
-    app.include_router(control.protected)
+    directory.install(app)
+    control.router.install(app)
+    control.protected.install(app)
     for module in (control_clock, control_rules, control_scenarios, control_calls, control_journal):
-        app.include_router(module.router)  # control_rules first: it owns /scenarios/queue
+        module.router.install(app)  # control_rules first: it owns /scenarios/queue
     app.include_router(contract.router)
     app.add_middleware(JournalMiddleware, journal=emulator.journal, clock=emulator.clock)
     return app

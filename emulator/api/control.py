@@ -3,22 +3,22 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from pydantic import Field
 from starlette.responses import JSONResponse
 
 from emulator import __version__
-from emulator.api.control_common import PREFIX, Body, control_router, parse_body
+from emulator.api.control_common import Body, ControlRouter, control_router, parse_body
 from emulator.api.identity import emulator_of
 from emulator.core.emulator import RESET_SCOPES
 from emulator.core.magic_numbers import MAGIC_NUMBERS, RANGES
 
-router = APIRouter(prefix=PREFIX, tags=["emulator control plane"])
+router = ControlRouter(protected=False)
 protected = control_router()
 
 
 @router.get("/health")
-async def health() -> JSONResponse:
+async def health(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
@@ -52,7 +52,7 @@ async def seed(request: Request) -> JSONResponse:
 
 
 @protected.get("/magic-numbers")
-async def magic_numbers() -> JSONResponse:
+async def magic_numbers(request: Request) -> JSONResponse:
     records = [
         {
             "suffix": row.suffix,

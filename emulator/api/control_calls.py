@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse
 
 from emulator.api.control_common import Body, control_router, iso, parse_body, status_json
 from emulator.api.identity import emulator_of
+from emulator.api.params import enum_value, query_enum, query_value
 from emulator.core.emulator import CallResult
 from emulator.core.errors import MandatoryParameterMissing
 from emulator.core.legs import Leg, LegAction
@@ -53,26 +54,28 @@ def entry_json(entry: TimelineEntry) -> dict[str, Any]:
 
 
 @router.get("/calls")
-async def list_calls(
-    request: Request, extensionId: str | None = None, status: CallingStatus | None = None
-) -> JSONResponse:
-    results = emulator_of(request).control_calls(extensionId, status.value if status else None)
+async def list_calls(request: Request) -> JSONResponse:
+    status = query_enum(request, "status", CallingStatus)
+    extension_id = query_value(request, "extensionId")
+    results = emulator_of(request).control_calls(extension_id, status.value if status else None)
     return JSONResponse({"records": [call_json(r) for r in results]})
 
 
 @router.get("/calls/{callId}")
-async def read_call(request: Request, callId: str) -> JSONResponse:
-    result, entries = emulator_of(request).control_call(callId)
+async def read_call(request: Request) -> JSONResponse:
+    result, entries = emulator_of(request).control_call(request.path_params["callId"])
     return JSONResponse({**call_json(result), "timeline": [entry_json(e) for e in entries]})
 
 
 @router.post("/calls/{callId}/legs/{leg}")
-async def force_leg(request: Request, callId: str, leg: Leg, action: LegAction | None = None) -> JSONResponse:
+async def force_leg(request: Request) -> JSONResponse:
     """The action comes as ``{"action": ...}`` in the body (or ``?action=``)."""
-    chosen = action or (await parse_body(request, ForceBody)).action
+    call_id = request.path_params["callId"]
+    leg = enum_value("leg", request.path_params["leg"], Leg)
+    chosen = query_enum(request, "action", LegAction) or (await parse_body(request, ForceBody)).action
     if chosen is None:
         raise MandatoryParameterMissing("action")
     emulator = emulator_of(request)
-    emulator.force_leg(callId, leg, chosen)
-    result, entries = emulator.control_call(callId)
+    emulator.force_leg(call_id, leg, chosen)
+    result, entries = emulator.control_call(call_id)
     return JSONResponse({**call_json(result), "timeline": [entry_json(e) for e in entries]})

@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Request
 from starlette.responses import JSONResponse, Response
 
 from emulator.api.control_common import control_router, iso, no_content
 from emulator.api.identity import emulator_of
+from emulator.api.params import query_int, query_value
 from emulator.core.journal import JournalEntry, JournalQuery
 
 router = control_router()
 
 
-def journal_query(
-    method: str | None = None,
-    path: str | None = None,
-    pathPrefix: str | None = None,
-    status: int | None = None,
-    callId: str | None = None,
-    scenario: str | None = None,
-    to: str | None = None,
-    from_: str | None = Query(None, alias="from"),
-    limit: int | None = Query(None, ge=0),
-) -> JournalQuery:
+def journal_query(request: Request) -> JournalQuery:
+    """The filters from the query string (``status`` and ``limit`` >= 0 are integers: CMN-101)."""
+    status, limit = query_int(request, "status"), query_int(request, "limit", minimum=0)
+    method, path, path_prefix, call_id, scenario, to, from_ = (
+        query_value(request, name) for name in ("method", "path", "pathPrefix", "callId", "scenario", "to", "from")
+    )
     return JournalQuery(
-        method.upper() if method else None, path, pathPrefix, status, callId, scenario, to, from_, limit
+        method.upper() if method else None, path, path_prefix, status, call_id, scenario, to, from_, limit
     )
 
 
@@ -48,19 +44,17 @@ def entry_json(entry: JournalEntry) -> dict[str, Any]:
     }
 
 
-Filters = Annotated[JournalQuery, Depends(journal_query)]
-
-
 @router.get("/requests")
-async def list_requests(request: Request, query: Filters) -> JSONResponse:
+async def list_requests(request: Request) -> JSONResponse:
+    query = journal_query(request)
     journal = emulator_of(request).journal
     records = [entry_json(e) for e in journal.find(query)]
     return JSONResponse({"records": records, "count": len(records), "size": journal.size})
 
 
 @router.get("/requests/count")
-async def count_requests(request: Request, query: Filters) -> JSONResponse:
-    return JSONResponse({"count": emulator_of(request).journal.count(query)})
+async def count_requests(request: Request) -> JSONResponse:
+    return JSONResponse({"count": emulator_of(request).journal.count(journal_query(request))})
 
 
 @router.delete("/requests")

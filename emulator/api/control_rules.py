@@ -89,8 +89,8 @@ async def list_rules(request: Request) -> JSONResponse:
 
 
 @router.delete("/rules/{ruleId}")
-async def delete_rule(request: Request, ruleId: str) -> Response:
-    emulator_of(request).remove_rule(ruleId)
+async def delete_rule(request: Request) -> Response:
+    emulator_of(request).remove_rule(request.path_params["ruleId"])
     return no_content()
 
 

@@ -63,13 +63,14 @@ async def set_default(request: Request) -> JSONResponse:
 
 
 @router.get("/scenarios/{name}")
-async def read_scenario(request: Request, name: str) -> JSONResponse:
+async def read_scenario(request: Request) -> JSONResponse:
     emulator = emulator_of(request)
-    return JSONResponse(scenario_json(emulator, emulator.scenario(name)))
+    return JSONResponse(scenario_json(emulator, emulator.scenario(request.path_params["name"])))
 
 
 @router.put("/scenarios/{name}")
-async def upload_scenario(request: Request, name: str) -> JSONResponse:
+async def upload_scenario(request: Request) -> JSONResponse:
+    name = request.path_params["name"]
     emulator = emulator_of(request)
     try:
         scenario = parse_scenario(name, await _document(request), f"uploaded scenario {name!r}")
@@ -80,8 +81,8 @@ async def upload_scenario(request: Request, name: str) -> JSONResponse:
 
 
 @router.delete("/scenarios/{name}")
-async def delete_scenario(request: Request, name: str) -> Response:
-    emulator_of(request).delete_scenario(name)
+async def delete_scenario(request: Request) -> Response:
+    emulator_of(request).delete_scenario(request.path_params["name"])
     return no_content()
 
 

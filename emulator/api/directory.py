@@ -8,20 +8,21 @@ import math
 from typing import Any
 
 import phonenumbers
-from fastapi import APIRouter, Query, Request
+from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from emulator.api.identity import emulator_of, path_extension
+from emulator.api.params import plain_route, query_int
 from emulator.core.access import READ_EXTENSION, READ_FORWARDING_NUMBERS
 from emulator.core.directory import Extension, ForwardingNumber
+from emulator.core.errors import InvalidParameter
 from emulator.core.phone import RC_COUNTRY_IDS
 
 EXTENSION = "/restapi/v1.0/account/{accountId}/extension/{extensionId}"
 MAX_PER_PAGE = 1000
+MAX_PAGE = 1000
 COUNTRY_NAMES = {"US": "United States", "CA": "Canada", "FR": "France", "GB": "United Kingdom"}
 _RC_IDS = {iso: rc_id for rc_id, iso in RC_COUNTRY_IDS.items()}
-
-router = APIRouter()
 
 
 def base_url(request: Request) -> str:
@@ -104,24 +105,36 @@ def forwarding_page(uri: str, numbers: tuple[ForwardingNumber, ...], page: int, 
     }
 
 
-@router.get(EXTENSION, operation_id="readExtension")
-async def read_extension(request: Request, accountId: str, extensionId: str) -> Response:
-    extension = path_extension(request, accountId, extensionId, READ_EXTENSION)
+async def read_extension(request: Request) -> Response:
+    params = request.path_params
+    extension = path_extension(request, params["accountId"], params["extensionId"], READ_EXTENSION)
     account = emulator_of(request).directory.account(extension.account_id)
     return _json(extension_json(base_url(request), extension, account.home_country))
 
 
-@router.get(f"{EXTENSION}/forwarding-number", operation_id="listForwardingNumbers")
-async def list_forwarding_numbers(
-    request: Request,
-    accountId: str,
-    extensionId: str,
-    page: int = Query(1, ge=1, le=1000),
-    perPage: int = Query(100, ge=1),
-) -> Response:
-    extension = path_extension(request, accountId, extensionId, READ_FORWARDING_NUMBERS)
+def _page(request: Request) -> tuple[int, int]:
+    """``page`` (1..1000, default 1) and ``perPage`` (>= 1, default 100; capped later): CMN-101."""
+    page = query_int(request, "page", minimum=1)
+    per_page = query_int(request, "perPage", minimum=1)
+    if page is not None and page > MAX_PAGE:
+        raise InvalidParameter("page")
+    return page or 1, per_page or 100
+
+
+async def list_forwarding_numbers(request: Request) -> Response:
+    page, per_page = _page(request)  # checked before the token, as FastAPI's validation was
+    params = request.path_params
+    extension = path_extension(request, params["accountId"], params["extensionId"], READ_FORWARDING_NUMBERS)
     ext_uri = f"{base_url(request)}/restapi/v1.0/account/{extension.account_id}/extension/{extension.id}"
     body = forwarding_page(
-        f"{ext_uri}/forwarding-number", extension.forwarding_numbers, page, min(perPage, MAX_PER_PAGE)
+        f"{ext_uri}/forwarding-number", extension.forwarding_numbers, page, min(per_page, MAX_PER_PAGE)
     )
     return _json(body)
+
+
+def install(app: FastAPI) -> None:
+    """Plain Starlette routes (named by their operation ids), like the RingOut routes."""
+    app.router.routes += [
+        plain_route("GET", EXTENSION, read_extension, "readExtension"),
+        plain_route("GET", f"{EXTENSION}/forwarding-number", list_forwarding_numbers, "listForwardingNumbers"),
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from emulator.api.params import header
 from emulator.core.access import Access
 from emulator.core.directory import Extension
 from emulator.core.emulator import Emulator
@@ -18,10 +19,10 @@ def emulator_of(request: Request) -> Emulator:
 def bearer_token(request: Request) -> str | None:
     """``Authorization: Bearer <token>``, else the ``access_token`` query parameter, else None.
     Another scheme (or an empty token) answers 401 AGW-402."""
-    header = request.headers.get("authorization")
-    if header is None:
+    value = header(request, b"authorization")
+    if value is None:
         return request.query_params.get("access_token") or None
-    scheme, _, token = header.strip().partition(" ")
+    scheme, _, token = value.strip().partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise InvalidAuthorizationHeader()

@@ -27,10 +27,10 @@ class JournalMiddleware:
         if scope["type"] != "http" or not self.journal.enabled or scope["path"].startswith(SKIP_PREFIX):
             await self.app(scope, receive, send)
             return
+        state = scope.setdefault("state", {})
         entry = self.journal.start(
-            scope["method"], scope["path"], scope["query_string"], scope["headers"], self.clock.now()
+            scope["method"], scope["path"], scope["query_string"], scope["headers"], self.clock.now(), state
         )
-        entry.state = scope.setdefault("state", {})
         started = perf_counter()
 
         async def noting_send(message: Message) -> None:

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from emulator.api.identity import emulator_of, path_extension
 from emulator.api.journal_middleware import note_call
+from emulator.api.params import header
 from emulator.api.schemas import parse_ringout_request, ringout_json
 from emulator.core.access import RINGOUT
 from emulator.core.emulator import CallResult
@@ -29,7 +30,7 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 def _uri(request: Request, spelling: str, result: CallResult) -> str:
     call = result.call
-    host = request.headers.get("host") or request.url.netloc
+    host = header(request, b"host") or request.url.netloc
     base = f"{request.scope['scheme']}://{host}"
     return f"{base}/restapi/v1.0/account/{call.account_id}/extension/{call.extension_id}/{spelling}/{call.id}"
 
@@ -49,11 +50,10 @@ def _json(request: Request, spelling: str, result: CallResult) -> Response:
 async def _json_body(request: Request) -> bytes:
     """The body, refused with 415 unless JSON (a missing Content-Type is read as JSON) and with
     413 past ``MAX_BODY`` bytes, without buffering more than that."""
-    headers = request.headers
-    content_type = headers.get("content-type", "")
+    content_type = header(request, b"content-type") or ""
     if content_type and content_type.split(";", 1)[0].strip().lower() != "application/json":
         raise UnsupportedMediaType(expected="application/json", got=content_type)
-    declared = headers.get("content-length")
+    declared = header(request, b"content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
         raise PayloadTooLarge(limit=MAX_BODY)
     chunks: list[bytes] = []
@@ -76,8 +76,8 @@ def _create(spelling: str) -> Endpoint:
         params = request.path_params
         extension = path_extension(request, params["accountId"], params["extensionId"], RINGOUT)
         request_body = parse_ringout_request(await _json_body(request))
-        header = request.headers.get("x-emulator-scenario")
-        result = emulator_of(request).create_ringout(extension, request_body, header)
+        scenario = header(request, b"x-emulator-scenario")
+        result = emulator_of(request).create_ringout(extension, request_body, scenario)
         return _json(request, spelling, result)
 
     return create_ring_out_call

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from emulator.core.errors import ControlConflict
@@ -43,14 +43,16 @@ class RingOutCall:
     poll_ended_at: float | None = None
     cancelled_index: int | None = None
     cancelled_at: float | None = None
-    poll_times: list[float] = field(default_factory=list)  # when each poll moved the call a step
+    # The two lists below are made on first use (None until then): most calls never need them,
+    # and two empty lists per call cost ~140 B, a quarter of a stored call.
+    poll_times: list[float] | None = None  # when each poll moved the call a step
     frozen_index: int | None = None  # set by the first forced leg: the scenario stops there
-    overrides: list[LegOverride] = field(default_factory=list)
+    overrides: list[LegOverride] | None = None
 
     def view(self, now: float) -> CallView:
         """The call as seen at ``now``; reading does not change it (see ``poll``)."""
         scenario = self.scenario
-        if self.frozen_index is not None:
+        if self.frozen_index is not None and self.overrides:
             index = self.frozen_index
             last = self.overrides[-1]
             state = last.state
@@ -73,6 +75,8 @@ class RingOutCall:
         moving = self.cancelled_index is None and self.frozen_index is None
         if self.mode is ClockMode.POLL and moving and self.polls < last:
             self.polls += 1
+            if self.poll_times is None:
+                self.poll_times = []
             self.poll_times.append(now)
             if self.polls == last:
                 self.poll_ended_at = now
@@ -95,10 +99,14 @@ class RingOutCall:
         state = apply_action(current.state, leg, action)
         if self.frozen_index is None:
             self.frozen_index = current.index
+        if self.overrides is None:
+            self.overrides = []
         self.overrides.append(LegOverride(now, leg, action, state))
         return self.view(now)
 
     def expired(self, now: float, retention: float) -> bool:
+        if now < self.created_at + retention:
+            return False  # a call ends at or after its creation (no clock moves back): no view needed
         ended_at = self.view(now).ended_at
         return ended_at is not None and now >= ended_at + retention
 

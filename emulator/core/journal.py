@@ -103,10 +103,17 @@ class Journal:
         return iter(list(self._entries))
 
     def start(
-        self, method: str, path: str, raw_query: bytes, raw_headers: list[tuple[bytes, bytes]], at: float
+        self,
+        method: str,
+        path: str,
+        raw_query: bytes,
+        raw_headers: list[tuple[bytes, bytes]],
+        at: float,
+        state: dict[str, Any],
     ) -> JournalEntry:
+        """Record a request as it arrives; ``state`` is the dict routes note things in."""
         self._seq += 1
-        entry = JournalEntry(self._seq, method, path, raw_query, raw_headers, at)
+        entry = JournalEntry(self._seq, method, path, raw_query, raw_headers, at, state)
         self._entries.append(entry)
         return entry
 

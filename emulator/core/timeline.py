@@ -22,7 +22,7 @@ class TimelineEntry:
 def timeline(call: RingOutCall, now: float) -> list[TimelineEntry]:
     entries = _scenario_steps(call, now)
     entries.extend(
-        TimelineEntry(o.at, "forced", o.state, leg=o.leg.value, action=o.action.value) for o in call.overrides
+        TimelineEntry(o.at, "forced", o.state, leg=o.leg.value, action=o.action.value) for o in call.overrides or ()
     )
     if call.cancelled_at is not None:
         entries.append(TimelineEntry(call.cancelled_at, "cancelled", call.view(now).state))
@@ -32,7 +32,7 @@ def timeline(call: RingOutCall, now: float) -> list[TimelineEntry]:
 def _scenario_steps(call: RingOutCall, now: float) -> list[TimelineEntry]:
     scenario = call.scenario
     if call.mode is ClockMode.POLL:
-        times = [call.created_at, *call.poll_times]
+        times = [call.created_at, *(call.poll_times or ())]
     else:
         reached = scenario.index_at(now - call.created_at) + 1
         times = [call.created_at + step.at for step in scenario.steps[:reached]]

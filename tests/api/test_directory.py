@@ -130,7 +130,8 @@ def test_forwarding_number_paging(
 
 
 @pytest.mark.parametrize(
-    ("query", "parameter"), [("perPage=0", "perPage"), ("perPage=x", "perPage"), ("page=0", "page")]
+    ("query", "parameter"),
+    [("perPage=0", "perPage"), ("perPage=x", "perPage"), ("page=0", "page"), ("page=1001", "page")],
 )
 def test_bad_paging_parameters(strict: TestClient, alice: dict[str, str], query: str, parameter: str) -> None:
     response = strict.get(f"{EXT}/forwarding-number?{query}", headers=alice)
