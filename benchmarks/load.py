@@ -56,7 +56,7 @@ def lua_script(method: str, token: str = TOKEN) -> Path:
 
 
 def run_wrk(
-    url: str, method: str, seconds: int, connections: int, cpu: int | None = 1, token: str = TOKEN
+    url: str, method: str, seconds: float, connections: int, cpu: int | None = 1, token: str = TOKEN
 ) -> LoadResult:
     script = lua_script(method, token)
     try:

@@ -90,9 +90,7 @@ class Server:
 
     def rss_kib(self) -> int:
         assert self.proc is not None
-        pid = self.proc.pid
-        if self.proc.args and str(self.proc.args[0]) == "taskset":
-            pid = self.proc.pid  # taskset execs the command: same pid
+        pid = self.proc.pid  # taskset execs the command: the same pid
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
