@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.routing import BaseRoute, Route
 
 from emulator import __version__
 from emulator.accounts_file import load_accounts_file
@@ -92,3 +94,26 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(contract.router)
     app.add_middleware(JournalMiddleware, journal=emulator.journal, clock=emulator.clock)
     return app
+
+
+def served_routes(app: FastAPI) -> dict[tuple[str, str], Route]:
+    """(method, full path) -> route for every route the app serves (HEAD and OPTIONS aside), through
+    included routers: what the contract test and the fuzzer compare with ``openapi.yaml``."""
+    served: dict[tuple[str, str], Route] = {}
+    for path, route in _walk(app.routes, ""):
+        for method in (route.methods or set()) - {"HEAD", "OPTIONS"}:
+            served[(method, path)] = route
+    return served
+
+
+def _walk(routes: list[BaseRoute], prefix: str) -> Iterator[tuple[str, Route]]:
+    """FastAPI >= 0.160 keeps included routers as objects holding the original router; older
+    versions flatten them."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            yield from _walk(included.routes, prefix + route.include_context.prefix)  # type: ignore[attr-defined]
+        elif isinstance(route, Route):
+            yield prefix + route.path, route
+        else:
+            raise TypeError(f"a route served_routes cannot read: {route!r}")

@@ -25,12 +25,11 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from emulator.app import create_app  # noqa: E402
+from emulator.app import create_app, served_routes  # noqa: E402
 from emulator.server import EmulatorServer  # noqa: E402
 from emulator.settings import Settings  # noqa: E402
 
@@ -43,8 +42,7 @@ STATELESS = "examples,coverage,fuzzing"
 
 
 def served_operations(app: FastAPI) -> set[tuple[str, str]]:
-    paths = get_openapi(title="served", version="0", routes=app.routes)["paths"]
-    return {(method.upper(), path) for path, item in paths.items() for method in item}
+    return set(served_routes(app))
 
 
 def file_operations() -> dict[tuple[str, str], str]:

@@ -13,13 +13,13 @@ against it:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
-from starlette.routing import BaseRoute, Route
+from starlette.routing import Route
 
-from emulator.app import create_app
+from emulator.app import create_app, served_routes
 from emulator.settings import Settings
 from tests.contract.openapi_doc import OPENAPI_FILE, check_response, load, operations_by_key
 from tests.contract.probes import CONTROL, PROBES, Probe
@@ -43,25 +43,7 @@ NOT_YET_REACHABLE = {
 
 def app_routes() -> dict[tuple[str, str], Route]:
     """(method, path) -> route, for every route of a freshly built app."""
-    app = create_app(Settings(clock="manual"))
-    served = {}
-    for path, route in _walk(app.routes, ""):
-        for method in (route.methods or set()) - {"HEAD", "OPTIONS"}:
-            served[(method, path)] = route
-    return served
-
-
-def _walk(routes: list[BaseRoute], prefix: str) -> Iterator[tuple[str, Route]]:
-    """Routes with their full paths, through included routers (FastAPI >= 0.160 keeps them
-    as ``_IncludedRouter`` objects holding the original router; older versions flatten them)."""
-    for route in routes:
-        included = getattr(route, "original_router", None)
-        if included is not None:
-            yield from _walk(included.routes, prefix + route.include_context.prefix)  # type: ignore[attr-defined]
-        elif isinstance(route, Route):
-            yield prefix + route.path, route
-        else:
-            raise AssertionError(f"a route the sync test does not know how to read: {route!r}")
+    return served_routes(create_app(Settings(clock="manual")))
 
 
 def test_every_route_the_app_serves_is_in_the_file() -> None:
