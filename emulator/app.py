@@ -1,9 +1,12 @@
-"""``create_app``: the one place that wires settings, data files, the clock and the routers."""
+"""``create_app``: the one place that wires settings, data files, the clock and the routes.
+
+The route table is assembled here from the lists the ``api`` modules export, in order; the
+control plane is one ``Mount`` at ``/__emulator`` with its token check bound now."""
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator
+from dataclasses import fields
 from typing import Any
 
 from fastapi import FastAPI
@@ -24,7 +27,9 @@ from emulator.api import (
     ringout,
 )
 from emulator.api.errors import install_error_handlers
+from emulator.api.journal import Journal
 from emulator.api.journal_middleware import JournalMiddleware
+from emulator.api.routing import allowed_methods, control_mount, served_routes
 from emulator.bundled import bundled_accounts_file, bundled_scenarios_dir
 from emulator.core.call import ClockMode
 from emulator.core.clock import Clock, ManualClock, SystemClock
@@ -39,6 +44,13 @@ def build_clock(settings: Settings) -> Clock:
     return ManualClock(settings.manual_start.timestamp())
 
 
+def emulator_config(settings: Settings) -> EmulatorConfig:
+    """``EmulatorConfig`` from ``Settings``: same names, except the two the domain words its own way."""
+    renamed: dict[str, Any] = {"clock_mode": settings.clock, "lenient_auth": settings.auth is AuthMode.LENIENT}
+    same: dict[str, Any] = {f.name: getattr(settings, f.name) for f in fields(EmulatorConfig) if f.name not in renamed}
+    return EmulatorConfig(**same, **renamed)
+
+
 def build_emulator(settings: Settings, *, clock: Clock | None = None) -> Emulator:
     """Load the data files and make the ``Emulator``; raises on any bad file or setting."""
     scenarios = load_catalogue(bundled_scenarios_dir(), settings.scenarios_dir)
@@ -46,19 +58,26 @@ def build_emulator(settings: Settings, *, clock: Clock | None = None) -> Emulato
         valid = ", ".join(sorted(scenarios))
         raise ValueError(f"default_scenario: unknown scenario {settings.default_scenario!r}; valid names: {valid}")
     directory = load_accounts_file(settings.accounts_file or bundled_accounts_file())
-    config = EmulatorConfig(
-        clock_mode=settings.clock,
-        default_scenario=settings.default_scenario,
-        retention_seconds=settings.retention_seconds,
-        max_calls=settings.max_calls,
-        phone_validation=settings.phone_validation,
-        seed=settings.seed,
-        lenient_auth=settings.auth is AuthMode.LENIENT,
-        max_sessions=settings.max_sessions,
-        journal_size=settings.journal_size,
-        speed=settings.speed,
-    )
-    return Emulator(config, clock or build_clock(settings), directory, scenarios)
+    return Emulator(emulator_config(settings), clock or build_clock(settings), directory, scenarios)
+
+
+def route_table(settings: Settings) -> list[BaseRoute]:
+    """Every route the app serves, in matching order (the hot RingOut routes first)."""
+    control_routes = [
+        *control.routes,
+        *control_clock.routes,
+        *control_rules.routes,  # before control_scenarios: it owns /scenarios/queue
+        *control_scenarios.routes,
+        *control_calls.routes,
+        *control_journal.routes,
+        *contract.routes,
+    ]
+    return [
+        *ringout.routes,
+        *directory.routes,
+        *oauth.routes,
+        control_mount(control_routes, settings.control_token),
+    ]
 
 
 def framework_options() -> dict[str, Any]:
@@ -72,48 +91,26 @@ def framework_options() -> dict[str, Any]:
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
     settings = settings or Settings()
     emulator = build_emulator(settings, clock=clock)
+    journal = Journal(settings.journal_size)
+    routes = route_table(settings)
     app = FastAPI(
         title="ringout-emulator",
         version=__version__,
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        redirect_slashes=False,  # a trailing slash is an unknown route (404 CMN-102), not FastAPI's 307
+        redirect_slashes=False,  # a trailing slash is an unknown route (404 CMN-102), not a 307
+        routes=routes,
         **framework_options(),
     )
     app.state.settings = settings
     app.state.emulator = emulator
-    install_error_handlers(app)
-    ringout.install(app)
-    app.include_router(oauth.router)
-    directory.install(app)
-    control.router.install(app)
-    control.protected.install(app)
-    for module in (control_clock, control_rules, control_scenarios, control_calls, control_journal):
-        module.router.install(app)  # control_rules first: it owns /scenarios/queue
-    app.include_router(contract.router)
-    app.add_middleware(JournalMiddleware, journal=emulator.journal, clock=emulator.clock)
+    app.state.journal = journal
+    install_error_handlers(app, lambda scope: allowed_methods(routes, scope))
+    app.add_middleware(JournalMiddleware, journal=journal, clock=emulator.clock, request_id=emulator.ids.request_id)
     return app
 
 
-def served_routes(app: FastAPI) -> dict[tuple[str, str], Route]:
-    """(method, full path) -> route for every route the app serves (HEAD and OPTIONS aside), through
-    included routers: what the contract test and the fuzzer compare with ``openapi.yaml``."""
-    served: dict[tuple[str, str], Route] = {}
-    for path, route in _walk(app.routes, ""):
-        for method in (route.methods or set()) - {"HEAD", "OPTIONS"}:
-            served[(method, path)] = route
-    return served
-
-
-def _walk(routes: list[BaseRoute], prefix: str) -> Iterator[tuple[str, Route]]:
-    """FastAPI >= 0.160 keeps included routers as objects holding the original router; older
-    versions flatten them."""
-    for route in routes:
-        included = getattr(route, "original_router", None)
-        if included is not None:
-            yield from _walk(included.routes, prefix + route.include_context.prefix)  # type: ignore[attr-defined]
-        elif isinstance(route, Route):
-            yield prefix + route.path, route
-        else:
-            raise TypeError(f"a route served_routes cannot read: {route!r}")
+def app_routes(app: FastAPI) -> dict[tuple[str, str], Route]:
+    """(method, full path) -> route for every route ``app`` serves."""
+    return served_routes(app.router.routes)

@@ -113,3 +113,15 @@ def _location(loc: tuple[int | str, ...]) -> str:
         rest = ".".join(str(part) for part in loc[2:])
         return f"step {loc[1]}" + (f", field {rest}" if rest else "")
     return "field " + ".".join(str(part) for part in loc) if loc else "document"
+
+
+UPLOAD_MEDIA_TYPES = ("application/json", "application/yaml", "application/x-yaml", "text/yaml")
+
+
+def parse_upload(name: str, body: bytes, media_type: str) -> Scenario:
+    """An uploaded body (JSON or YAML) into a ``Scenario``."""
+    try:
+        data = yaml.load(body, Loader=SAFE_LOADER)
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise ScenarioFileError([f"uploaded scenario {name!r}: cannot be read: {exc}"]) from None
+    return parse_scenario(name, data, f"uploaded scenario {name!r}")

@@ -29,7 +29,7 @@ from fastapi import FastAPI
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from emulator.app import create_app, served_routes  # noqa: E402
+from emulator.app import app_routes, create_app  # noqa: E402
 from emulator.server import EmulatorServer  # noqa: E402
 from emulator.settings import Settings  # noqa: E402
 
@@ -42,7 +42,7 @@ STATELESS = "examples,coverage,fuzzing"
 
 
 def served_operations(app: FastAPI) -> set[tuple[str, str]]:
-    return set(served_routes(app))
+    return set(app_routes(app))
 
 
 def file_operations() -> dict[tuple[str, str], str]:

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from fastapi.openapi.docs import get_swagger_ui_html
-from starlette.responses import HTMLResponse, Response
+from starlette.requests import Request
+from starlette.responses import Response
 
+from emulator.api.routing import route
 from emulator.bundled import bundled_openapi_file
 
 OPENAPI_PATH = "/__emulator/openapi.yaml"
 
-router = APIRouter(prefix="/__emulator", tags=["Emulator control plane"])
 
-
-@router.get("/openapi.yaml", operation_id="emulatorOpenApi")
-async def openapi_document() -> Response:
+async def openapi_document(request: Request) -> Response:
     """The file as shipped, byte for byte (read per request: it is small and this is not hot)."""
     return Response(bundled_openapi_file().read_bytes(), media_type="application/yaml")
 
 
-@router.get("/docs", operation_id="emulatorDocs")
-async def swagger_ui() -> HTMLResponse:
+async def swagger_ui(request: Request) -> Response:
     return get_swagger_ui_html(openapi_url=OPENAPI_PATH, title="ringout-emulator: API")
+
+
+routes = [
+    route("GET", "/openapi.yaml", openapi_document, "emulatorOpenApi"),
+    route("GET", "/docs", swagger_ui, "emulatorDocs"),
+]

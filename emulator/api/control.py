@@ -3,56 +3,65 @@
 
 from __future__ import annotations
 
-from fastapi import Request
 from pydantic import Field
-from starlette.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import Response
 
 from emulator import __version__
-from emulator.api.control_common import Body, ControlRouter, control_router, parse_body
 from emulator.api.identity import emulator_of
+from emulator.api.inputs import Body, read_json
+from emulator.api.journal import Journal
+from emulator.api.responses import json_response
+from emulator.api.routing import route
 from emulator.core.emulator import RESET_SCOPES
+from emulator.core.errors import InvalidParameterDetail
 from emulator.core.magic_numbers import MAGIC_NUMBERS, RANGES
 
-router = ControlRouter(protected=False)
-protected = control_router()
+JOURNAL_SCOPE = "journal"  # the journal is HTTP's, not the domain's: reset here
+SCOPES = (*RESET_SCOPES[:2], JOURNAL_SCOPE, *RESET_SCOPES[2:])  # the order the README lists them in
 
 
-@router.get("/health")
-async def health(request: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok"})
+def journal_of(request: Request) -> Journal:
+    journal: Journal = request.app.state.journal
+    return journal
 
 
-@router.get("/ready")
-async def ready(request: Request) -> JSONResponse:
+async def health(request: Request) -> Response:
+    return json_response({"status": "ok"})
+
+
+async def ready(request: Request) -> Response:
     if getattr(request.app.state, "emulator", None) is None:
-        return JSONResponse({"status": "starting"}, status_code=503)
-    return JSONResponse({"status": "ready", "version": __version__})
+        return json_response({"status": "starting"}, 503)
+    return json_response({"status": "ready", "version": __version__})
 
 
 class ResetBody(Body):
-    scopes: list[str] = Field(default_factory=lambda: list(RESET_SCOPES), min_length=1)
+    scopes: list[str] = Field(default_factory=lambda: list(SCOPES), min_length=1, max_length=len(SCOPES) * 2)
 
 
-@protected.post("/reset")
-async def reset(request: Request) -> JSONResponse:
-    body = await parse_body(request, ResetBody)
-    emulator_of(request).reset(body.scopes)
-    return JSONResponse({"reset": body.scopes})
+async def reset(request: Request) -> Response:
+    body = await read_json(request, ResetBody)
+    unknown = sorted(set(body.scopes) - set(SCOPES))
+    if unknown:
+        raise InvalidParameterDetail("scopes", detail=f"Unknown scope {unknown}; valid: {', '.join(SCOPES)}")
+    emulator_of(request).reset([scope for scope in body.scopes if scope != JOURNAL_SCOPE])
+    if JOURNAL_SCOPE in body.scopes:
+        journal_of(request).clear()
+    return json_response({"reset": body.scopes})
 
 
 class SeedBody(Body):
-    seed: int | None
+    seed: int | None = Field(ge=-(2**63), le=2**63 - 1)
 
 
-@protected.post("/seed")
-async def seed(request: Request) -> JSONResponse:
-    body = await parse_body(request, SeedBody)
+async def seed(request: Request) -> Response:
+    body = await read_json(request, SeedBody)
     emulator_of(request).seed(body.seed)
-    return JSONResponse({"seed": body.seed})
+    return json_response({"seed": body.seed})
 
 
-@protected.get("/magic-numbers")
-async def magic_numbers(request: Request) -> JSONResponse:
+async def magic_numbers(request: Request) -> Response:
     records = [
         {
             "suffix": row.suffix,
@@ -64,4 +73,13 @@ async def magic_numbers(request: Request) -> JSONResponse:
         for row in MAGIC_NUMBERS
     ]
     ranges = [{"prefix": prefix, "description": description} for prefix, description in RANGES]
-    return JSONResponse({"ranges": ranges, "records": records})
+    return json_response({"ranges": ranges, "records": records})
+
+
+routes = [
+    route("GET", "/health", health, "emulatorHealth"),
+    route("GET", "/ready", ready, "emulatorReady"),
+    route("POST", "/reset", reset, "emulatorReset"),
+    route("POST", "/seed", seed, "emulatorSeed"),
+    route("GET", "/magic-numbers", magic_numbers, "emulatorListMagicNumbers"),
+]

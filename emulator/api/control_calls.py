@@ -5,23 +5,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Request
-from starlette.responses import JSONResponse
+from pydantic import Field
+from starlette.requests import Request
+from starlette.responses import Response
 
-from emulator.api.control_common import Body, control_router, iso, parse_body, status_json
 from emulator.api.identity import emulator_of
-from emulator.api.params import enum_value, query_enum, query_value
+from emulator.api.inputs import Body, Query, path_value, read_json, read_query
+from emulator.api.responses import iso, json_response
+from emulator.api.routing import route
 from emulator.core.emulator import CallResult
 from emulator.core.errors import MandatoryParameterMissing
 from emulator.core.legs import Leg, LegAction
+from emulator.core.scenario import LegState
 from emulator.core.statuses import CallingStatus
 from emulator.core.timeline import TimelineEntry
-
-router = control_router()
 
 
 class ForceBody(Body):
     action: LegAction | None = None
+
+
+class ForceQuery(Query):
+    action: LegAction | None = None
+
+
+class LegPath(Query):
+    leg: Leg
+
+
+class CallsQuery(Query):
+    status: CallingStatus | None = None
+    extension_id: str | None = Field(None, alias="extensionId", max_length=64)
+
+
+def status_json(state: LegState) -> dict[str, str]:
+    return {"callStatus": state.call.value, "callerStatus": state.caller.value, "calleeStatus": state.callee.value}
 
 
 def call_json(result: CallResult) -> dict[str, Any]:
@@ -53,29 +71,35 @@ def entry_json(entry: TimelineEntry) -> dict[str, Any]:
     return body
 
 
-@router.get("/calls")
-async def list_calls(request: Request) -> JSONResponse:
-    status = query_enum(request, "status", CallingStatus)
-    extension_id = query_value(request, "extensionId")
-    results = emulator_of(request).control_calls(extension_id, status.value if status else None)
-    return JSONResponse({"records": [call_json(r) for r in results]})
+def detail_json(result: CallResult, entries: list[TimelineEntry]) -> dict[str, Any]:
+    return {**call_json(result), "timeline": [entry_json(e) for e in entries]}
 
 
-@router.get("/calls/{callId}")
-async def read_call(request: Request) -> JSONResponse:
-    result, entries = emulator_of(request).control_call(request.path_params["callId"])
-    return JSONResponse({**call_json(result), "timeline": [entry_json(e) for e in entries]})
+async def list_calls(request: Request) -> Response:
+    query = read_query(request, CallsQuery)
+    status = query.status.value if query.status else None
+    results = emulator_of(request).control_calls(query.extension_id, status)
+    return json_response({"records": [call_json(r) for r in results]})
 
 
-@router.post("/calls/{callId}/legs/{leg}")
-async def force_leg(request: Request) -> JSONResponse:
+async def read_call(request: Request) -> Response:
+    return json_response(detail_json(*emulator_of(request).control_call(request.path_params["callId"])))
+
+
+async def force_leg(request: Request) -> Response:
     """The action comes as ``{"action": ...}`` in the body (or ``?action=``)."""
     call_id = request.path_params["callId"]
-    leg = enum_value("leg", request.path_params["leg"], Leg)
-    chosen = query_enum(request, "action", LegAction) or (await parse_body(request, ForceBody)).action
+    leg = path_value(request, LegPath).leg
+    chosen = read_query(request, ForceQuery).action or (await read_json(request, ForceBody)).action
     if chosen is None:
         raise MandatoryParameterMissing("action")
     emulator = emulator_of(request)
     emulator.force_leg(call_id, leg, chosen)
-    result, entries = emulator.control_call(call_id)
-    return JSONResponse({**call_json(result), "timeline": [entry_json(e) for e in entries]})
+    return json_response(detail_json(*emulator.control_call(call_id)))
+
+
+routes = [
+    route("GET", "/calls", list_calls, "emulatorListCalls"),
+    route("GET", "/calls/{callId}", read_call, "emulatorReadCall"),
+    route("POST", "/calls/{callId}/legs/{leg}", force_leg, "emulatorForceLeg"),
+]

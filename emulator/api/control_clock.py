@@ -4,58 +4,58 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import Request
 from pydantic import Field
-from starlette.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import Response
 
-from emulator.api.control_common import Body, control_router, iso, parse_body
 from emulator.api.identity import emulator_of
+from emulator.api.inputs import Body, read_json
+from emulator.api.responses import iso, json_response
+from emulator.api.routing import route
 from emulator.core.call import ClockMode
 from emulator.core.emulator import Emulator
 
-router = control_router()
+MAX_ADVANCE = 10 * 365 * 86_400
 
 
 class AdvanceBody(Body):
-    seconds: float = Field(ge=0, le=10 * 365 * 86_400)
+    seconds: float = Field(ge=0, le=MAX_ADVANCE, allow_inf_nan=False)
 
 
 class ClockBody(Body):
     mode: ClockMode | None = None
     now: datetime | None = None
-    speed: float | None = Field(None, gt=0, le=10_000)
+    speed: float | None = Field(None, gt=0, le=10_000, allow_inf_nan=False)
 
 
-def clock_json(emulator: Emulator) -> JSONResponse:
-    clock = emulator.clock
-    now = clock.now()
-    return JSONResponse({"mode": clock.mode.value, "now": iso(now), "epochSeconds": now, "speed": clock.speed})
+def clock_json(emulator: Emulator) -> Response:
+    mode, now, speed = emulator.clock_reading()
+    return json_response({"mode": mode.value, "now": iso(now), "epochSeconds": now, "speed": speed})
 
 
-@router.get("/clock")
-async def read_clock(request: Request) -> JSONResponse:
+async def read_clock(request: Request) -> Response:
     return clock_json(emulator_of(request))
 
 
-@router.post("/clock/advance")
-async def advance_clock(request: Request) -> JSONResponse:
-    body = await parse_body(request, AdvanceBody)
+async def advance_clock(request: Request) -> Response:
+    body = await read_json(request, AdvanceBody)
     emulator = emulator_of(request)
-    emulator.clock.advance(body.seconds)
+    emulator.advance_clock(body.seconds)
     return clock_json(emulator)
 
 
-@router.put("/clock")
-async def update_clock(request: Request) -> JSONResponse:
-    """``mode`` first (time stays continuous), then ``now`` (manual and poll modes only)."""
-    body = await parse_body(request, ClockBody)
-    emulator = emulator_of(request)
-    mode = body.mode or emulator.clock.mode
+async def update_clock(request: Request) -> Response:
+    """``mode`` first (time stays continuous), then ``now`` (manual and poll modes only); nothing
+    changes unless the whole request applies."""
+    body = await read_json(request, ClockBody)
     when = None if body.now is None else (body.now if body.now.tzinfo else body.now.replace(tzinfo=UTC)).timestamp()
-    if when is not None:
-        emulator.clock.check_set(mode, when)  # nothing changes unless the whole request applies
-    if body.mode is not None or body.speed is not None:
-        emulator.switch_clock(mode, body.speed)
-    if when is not None:
-        emulator.clock.set(when)
+    emulator = emulator_of(request)
+    emulator.update_clock(body.mode, when, body.speed)
     return clock_json(emulator)
+
+
+routes = [
+    route("GET", "/clock", read_clock, "emulatorReadClock"),
+    route("PUT", "/clock", update_clock, "emulatorSetClock"),
+    route("POST", "/clock/advance", advance_clock, "emulatorAdvanceClock"),
+]

@@ -4,26 +4,57 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Request
-from starlette.responses import JSONResponse, Response
+from pydantic import Field, field_validator
+from starlette.requests import Request
+from starlette.responses import Response
 
-from emulator.api.control_common import control_router, iso, no_content
-from emulator.api.identity import emulator_of
-from emulator.api.params import query_int, query_value
-from emulator.core.journal import JournalEntry, JournalQuery
+from emulator.api.control import journal_of
+from emulator.api.inputs import Query, QueryInt, read_query
+from emulator.api.journal import JournalEntry, JournalQuery
+from emulator.api.responses import iso, json_response, no_content
+from emulator.api.routing import route
+from emulator.core.phone import PhoneNumberError, to_e164
 
-router = control_router()
+MAX_TEXT = 1024
 
 
-def journal_query(request: Request) -> JournalQuery:
-    """The filters from the query string (``status`` and ``limit`` >= 0 are integers: CMN-101)."""
-    status, limit = query_int(request, "status"), query_int(request, "limit", minimum=0)
-    method, path, path_prefix, call_id, scenario, to, from_ = (
-        query_value(request, name) for name in ("method", "path", "pathPrefix", "callId", "scenario", "to", "from")
-    )
-    return JournalQuery(
-        method.upper() if method else None, path, path_prefix, status, call_id, scenario, to, from_, limit
-    )
+class JournalFilters(Query):
+    method: str | None = Field(None, max_length=16)
+    path: str | None = Field(None, max_length=MAX_TEXT)
+    path_prefix: str | None = Field(None, alias="pathPrefix", max_length=MAX_TEXT)
+    status: QueryInt | None = Field(None, ge=100, le=599)
+    call_id: str | None = Field(None, alias="callId", max_length=MAX_TEXT)
+    scenario: str | None = Field(None, max_length=MAX_TEXT)
+    to: str | None = Field(None, max_length=64)
+    from_: str | None = Field(None, alias="from", max_length=64)
+    limit: QueryInt | None = Field(None, ge=0, le=1_000_000)
+
+    @field_validator("to", "from_")
+    @classmethod
+    def _e164(cls, value: str | None) -> str | None:
+        """However the client wrote it: ``+1650…``, ``1650…``, ``%2B1650…`` (or a raw ``+`` that
+        the query string turned into a space)."""
+        if value is None:
+            return None
+        international = value[:1] in ("+", " ")
+        try:
+            return to_e164("+" + value.strip().lstrip("+") if international else value, "US")
+        except PhoneNumberError:
+            return value  # matches nothing the journal holds, as asked
+
+    def journal_query(self) -> JournalQuery:
+        method = self.method.upper() if self.method else None
+        return JournalQuery(
+            method,
+            self.path,
+            self.path_prefix,
+            self.status,
+            self.call_id,
+            self.scenario,
+            self.to,
+            self.from_,
+            self.limit,
+        )
 
 
 def entry_json(entry: JournalEntry) -> dict[str, Any]:
@@ -44,20 +75,24 @@ def entry_json(entry: JournalEntry) -> dict[str, Any]:
     }
 
 
-@router.get("/requests")
-async def list_requests(request: Request) -> JSONResponse:
-    query = journal_query(request)
-    journal = emulator_of(request).journal
+async def list_requests(request: Request) -> Response:
+    query = read_query(request, JournalFilters).journal_query()
+    journal = journal_of(request)
     records = [entry_json(e) for e in journal.find(query)]
-    return JSONResponse({"records": records, "count": len(records), "size": journal.size})
+    return json_response({"records": records, "count": len(records), "size": journal.size})
 
 
-@router.get("/requests/count")
-async def count_requests(request: Request) -> JSONResponse:
-    return JSONResponse({"count": emulator_of(request).journal.count(journal_query(request))})
+async def count_requests(request: Request) -> Response:
+    return json_response({"count": journal_of(request).count(read_query(request, JournalFilters).journal_query())})
 
 
-@router.delete("/requests")
 async def clear_requests(request: Request) -> Response:
-    emulator_of(request).journal.clear()
+    journal_of(request).clear()
     return no_content()
+
+
+routes = [
+    route("GET", "/requests", list_requests, "emulatorListRequests"),
+    route("DELETE", "/requests", clear_requests, "emulatorClearRequests"),
+    route("GET", "/requests/count", count_requests, "emulatorCountRequests"),
+]

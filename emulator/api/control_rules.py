@@ -5,35 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Request
-from pydantic import Field, field_validator
-from starlette.responses import JSONResponse, Response
+from pydantic import Field
+from starlette.requests import Request
+from starlette.responses import Response
 
-from emulator.api.control_common import Body, control_router, no_content, parse_body
 from emulator.api.identity import emulator_of
-from emulator.core.phone import PhoneNumberError, to_e164
+from emulator.api.inputs import E164, Body, read_json
+from emulator.api.responses import json_response, no_content
+from emulator.api.routing import route
 from emulator.core.rules import Match, Rule
 
-PREFIX_PATTERN = r"^\+[0-9]{1,15}$"
-router = control_router()
+PREFIX_PATTERN = r"^\+[0-9]{1,15}$"  # pydantic-core's regex: ``$`` is the end of the text, newline or not
 
 
 class QueueBody(Body):
-    scenario: str
-    to: str | None = None
-    from_: str | None = Field(None, alias="from")
-
-    @field_validator("to", "from_")
-    @classmethod
-    def _e164(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if not value.startswith("+"):
-            raise ValueError("must be an E.164 number starting with +")
-        try:
-            return to_e164(value, "US")
-        except PhoneNumberError:
-            raise ValueError("is not a phone number") from None
+    scenario: str = Field(max_length=64)
+    to: E164 | None = Field(None, max_length=32)
+    from_: E164 | None = Field(None, alias="from", max_length=32)
 
     def match(self) -> Match:
         return Match(to=self.to, from_=self.from_)
@@ -42,7 +30,7 @@ class QueueBody(Body):
 class RuleBody(QueueBody):
     to_prefix: str | None = Field(None, alias="toPrefix", pattern=PREFIX_PATTERN)
     from_prefix: str | None = Field(None, alias="fromPrefix", pattern=PREFIX_PATTERN)
-    times: int | None = Field(None, ge=1)
+    times: int | None = Field(None, ge=1, le=2**31 - 1)
 
     def match(self) -> Match:
         return Match(to=self.to, from_=self.from_, to_prefix=self.to_prefix, from_prefix=self.from_prefix)
@@ -58,43 +46,47 @@ def rule_json(rule: Rule) -> dict[str, Any]:
     return body
 
 
-@router.post("/scenarios/queue")
-async def queue_scenario(request: Request) -> JSONResponse:
-    body = await parse_body(request, QueueBody)
+async def queue_scenario(request: Request) -> Response:
+    body = await read_json(request, QueueBody)
     entry = emulator_of(request).queue_scenario(body.scenario, body.match())
-    return JSONResponse(rule_json(entry), status_code=201)
+    return json_response(rule_json(entry), 201)
 
 
-@router.get("/scenarios/queue")
-async def list_queue(request: Request) -> JSONResponse:
-    return JSONResponse({"records": [rule_json(e) for e in emulator_of(request).queue.rules()]})
+async def list_queue(request: Request) -> Response:
+    return json_response({"records": [rule_json(e) for e in emulator_of(request).queued()]})
 
 
-@router.delete("/scenarios/queue")
 async def clear_queue(request: Request) -> Response:
-    emulator_of(request).queue.clear()
+    emulator_of(request).clear_queue()
     return no_content()
 
 
-@router.post("/rules")
-async def add_rule(request: Request) -> JSONResponse:
-    body = await parse_body(request, RuleBody)
+async def add_rule(request: Request) -> Response:
+    body = await read_json(request, RuleBody)
     rule = emulator_of(request).add_rule(body.scenario, body.match(), body.times)
-    return JSONResponse(rule_json(rule), status_code=201)
+    return json_response(rule_json(rule), 201)
 
 
-@router.get("/rules")
-async def list_rules(request: Request) -> JSONResponse:
-    return JSONResponse({"records": [rule_json(r) for r in emulator_of(request).rules.rules()]})
+async def list_rules(request: Request) -> Response:
+    return json_response({"records": [rule_json(r) for r in emulator_of(request).listed_rules()]})
 
 
-@router.delete("/rules/{ruleId}")
 async def delete_rule(request: Request) -> Response:
     emulator_of(request).remove_rule(request.path_params["ruleId"])
     return no_content()
 
 
-@router.delete("/rules")
 async def clear_rules(request: Request) -> Response:
-    emulator_of(request).rules.clear()
+    emulator_of(request).clear_rules()
     return no_content()
+
+
+routes = [
+    route("POST", "/scenarios/queue", queue_scenario, "emulatorQueueScenario"),
+    route("GET", "/scenarios/queue", list_queue, "emulatorListQueue"),
+    route("DELETE", "/scenarios/queue", clear_queue, "emulatorClearQueue"),
+    route("POST", "/rules", add_rule, "emulatorCreateRule"),
+    route("GET", "/rules", list_rules, "emulatorListRules"),
+    route("DELETE", "/rules", clear_rules, "emulatorDeleteRules"),
+    route("DELETE", "/rules/{ruleId}", delete_rule, "emulatorDeleteRule"),
+]

@@ -3,95 +3,80 @@ uploaded one; the default scenario. Uploads take JSON or YAML with the file's fi
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import yaml
-from fastapi import Request
-from starlette.responses import JSONResponse, Response
+from pydantic import Field
+from starlette.requests import Request
+from starlette.responses import Response
 
-from emulator.api.control_common import Body, control_router, no_content, parse_body
 from emulator.api.identity import emulator_of
-from emulator.core.emulator import Emulator
-from emulator.core.errors import InvalidScenario, MalformedJson, PayloadTooLarge
-from emulator.core.scenario import Scenario
-from emulator.scenario_files import ScenarioFileError, parse_scenario
+from emulator.api.inputs import UPLOAD_LIMIT, Body, media_type, read_body, read_json
+from emulator.api.responses import json_response, no_content
+from emulator.api.routing import route
+from emulator.core.emulator import ScenarioInfo
+from emulator.core.errors import InvalidScenario
+from emulator.scenario_files import UPLOAD_MEDIA_TYPES, ScenarioFileError, parse_upload
 
-MAX_UPLOAD = 64 * 1024
-router = control_router()
 
-
-def scenario_json(emulator: Emulator, scenario: Scenario) -> dict[str, Any]:
+def scenario_json(info: ScenarioInfo) -> dict[str, Any]:
     steps = [
         {k: v for k, v in (("at", s.at), ("caller", s.caller), ("callee", s.callee), ("call", s.call)) if v is not None}
-        for s in scenario.steps
+        for s in info.scenario.steps
     ]
-    origin = "uploaded" if scenario.name in emulator.uploaded else "loaded"
     return {
-        "name": scenario.name,
-        "description": scenario.description,
-        "origin": origin,
-        "default": scenario.name == emulator.default_scenario,
+        "name": info.scenario.name,
+        "description": info.scenario.description,
+        "origin": info.origin,
+        "default": info.default,
         "steps": steps,
     }
 
 
-@router.get("/scenarios")
-async def list_scenarios(request: Request) -> JSONResponse:
-    emulator = emulator_of(request)
-    records = [scenario_json(emulator, emulator.scenarios[name]) for name in sorted(emulator.scenarios)]
-    return JSONResponse({"records": records})
+async def list_scenarios(request: Request) -> Response:
+    return json_response({"records": [scenario_json(info) for info in emulator_of(request).scenario_infos()]})
 
 
 class DefaultBody(Body):
-    scenario: str
+    scenario: str = Field(max_length=64)
 
 
-@router.get("/default-scenario")
-async def read_default(request: Request) -> JSONResponse:
-    return JSONResponse({"scenario": emulator_of(request).default_scenario})
+async def read_default(request: Request) -> Response:
+    return json_response({"scenario": emulator_of(request).default_scenario})
 
 
-@router.put("/default-scenario")
-async def set_default(request: Request) -> JSONResponse:
-    body = await parse_body(request, DefaultBody)
+async def set_default(request: Request) -> Response:
+    body = await read_json(request, DefaultBody)
     emulator_of(request).set_default_scenario(body.scenario)
-    return JSONResponse({"scenario": body.scenario})
+    return json_response({"scenario": body.scenario})
 
 
-# ``/scenarios/queue`` is served by control_rules, included before this router.
+async def read_scenario(request: Request) -> Response:
+    return json_response(scenario_json(emulator_of(request).scenario_info(request.path_params["name"])))
 
 
-@router.get("/scenarios/{name}")
-async def read_scenario(request: Request) -> JSONResponse:
-    emulator = emulator_of(request)
-    return JSONResponse(scenario_json(emulator, emulator.scenario(request.path_params["name"])))
-
-
-@router.put("/scenarios/{name}")
-async def upload_scenario(request: Request) -> JSONResponse:
+async def upload_scenario(request: Request) -> Response:
     name = request.path_params["name"]
-    emulator = emulator_of(request)
+    body = await read_body(request, accept=UPLOAD_MEDIA_TYPES, limit=UPLOAD_LIMIT, untyped=UPLOAD_MEDIA_TYPES[0])
     try:
-        scenario = parse_scenario(name, await _document(request), f"uploaded scenario {name!r}")
+        scenario = parse_upload(name, body, media_type(request) or UPLOAD_MEDIA_TYPES[0])
     except ScenarioFileError as exc:
         raise InvalidScenario("; ".join(exc.problems)) from None
+    emulator = emulator_of(request)
     created = emulator.upload_scenario(scenario)
-    return JSONResponse(scenario_json(emulator, scenario), status_code=201 if created else 200)
+    return json_response(scenario_json(emulator.scenario_info(name)), 201 if created else 200)
 
 
-@router.delete("/scenarios/{name}")
 async def delete_scenario(request: Request) -> Response:
     emulator_of(request).delete_scenario(request.path_params["name"])
     return no_content()
 
 
-async def _document(request: Request) -> Any:
-    body = await request.body()
-    if len(body) > MAX_UPLOAD:
-        raise PayloadTooLarge(limit=MAX_UPLOAD)
-    kind = request.headers.get("content-type", "application/json").split(";", 1)[0].strip().lower()
-    try:
-        return yaml.safe_load(body) if "yaml" in kind else json.loads(body)
-    except (ValueError, yaml.YAMLError):
-        raise MalformedJson() from None
+routes = [
+    route("GET", "/scenarios", list_scenarios, "emulatorListScenarios"),
+    route("GET", "/default-scenario", read_default, "emulatorReadDefaultScenario"),
+    route("PUT", "/default-scenario", set_default, "emulatorSetDefaultScenario"),
+    # ``/scenarios/queue`` (control_rules) comes before these in the table
+    route("GET", "/scenarios/{name}", read_scenario, "emulatorReadScenario"),
+    route("PUT", "/scenarios/{name}", upload_scenario, "emulatorUploadScenario"),
+    route("DELETE", "/scenarios/{name}", delete_scenario, "emulatorDeleteScenario"),
+]

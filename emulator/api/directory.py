@@ -3,19 +3,20 @@ default RingOut ``from`` the way real apps do. Both need the app permission ``Re
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
 import phonenumbers
-from fastapi import FastAPI, Request
+from pydantic import Field
+from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.api.identity import emulator_of, path_extension
-from emulator.api.params import plain_route, query_int
+from emulator.api.identity import caller_extension, emulator_of
+from emulator.api.inputs import Query, QueryInt, read_query
+from emulator.api.responses import base_url, json_response
+from emulator.api.routing import route
 from emulator.core.access import READ_EXTENSION, READ_FORWARDING_NUMBERS
 from emulator.core.directory import Extension, ForwardingNumber
-from emulator.core.errors import InvalidParameter
 from emulator.core.phone import RC_COUNTRY_IDS
 
 EXTENSION = "/restapi/v1.0/account/{accountId}/extension/{extensionId}"
@@ -23,14 +24,6 @@ MAX_PER_PAGE = 1000
 MAX_PAGE = 1000
 COUNTRY_NAMES = {"US": "United States", "CA": "Canada", "FR": "France", "GB": "United Kingdom"}
 _RC_IDS = {iso: rc_id for rc_id, iso in RC_COUNTRY_IDS.items()}
-
-
-def base_url(request: Request) -> str:
-    return f"{request.url.scheme}://{request.headers.get('host') or request.url.netloc}"
-
-
-def _json(body: dict[str, Any]) -> Response:
-    return Response(json.dumps(body, separators=(",", ":")), media_type="application/json")
 
 
 def home_country(base: str, iso: str) -> dict[str, Any]:
@@ -105,36 +98,30 @@ def forwarding_page(uri: str, numbers: tuple[ForwardingNumber, ...], page: int, 
     }
 
 
+class PageQuery(Query):
+    """``page`` 1..1000 (default 1) and ``perPage`` >= 1 (default 100; more is served as 1000)."""
+
+    page: QueryInt = Field(1, ge=1, le=MAX_PAGE)
+    perPage: QueryInt = Field(100, ge=1, le=2**31 - 1)
+
+
 async def read_extension(request: Request) -> Response:
-    params = request.path_params
-    extension = path_extension(request, params["accountId"], params["extensionId"], READ_EXTENSION)
-    account = emulator_of(request).directory.account(extension.account_id)
-    return _json(extension_json(base_url(request), extension, account.home_country))
-
-
-def _page(request: Request) -> tuple[int, int]:
-    """``page`` (1..1000, default 1) and ``perPage`` (>= 1, default 100; capped later): CMN-101."""
-    page = query_int(request, "page", minimum=1)
-    per_page = query_int(request, "perPage", minimum=1)
-    if page is not None and page > MAX_PAGE:
-        raise InvalidParameter("page")
-    return page or 1, per_page or 100
+    extension = caller_extension(request, READ_EXTENSION)
+    home = emulator_of(request).home_country(extension)
+    return json_response(extension_json(base_url(request), extension, home))
 
 
 async def list_forwarding_numbers(request: Request) -> Response:
-    page, per_page = _page(request)  # checked before the token, as FastAPI's validation was
-    params = request.path_params
-    extension = path_extension(request, params["accountId"], params["extensionId"], READ_FORWARDING_NUMBERS)
+    query = read_query(request, PageQuery)  # checked before the token, as FastAPI's validation was
+    extension = caller_extension(request, READ_FORWARDING_NUMBERS)
     ext_uri = f"{base_url(request)}/restapi/v1.0/account/{extension.account_id}/extension/{extension.id}"
     body = forwarding_page(
-        f"{ext_uri}/forwarding-number", extension.forwarding_numbers, page, min(per_page, MAX_PER_PAGE)
+        f"{ext_uri}/forwarding-number", extension.forwarding_numbers, query.page, min(query.perPage, MAX_PER_PAGE)
     )
-    return _json(body)
+    return json_response(body)
 
 
-def install(app: FastAPI) -> None:
-    """Plain Starlette routes (named by their operation ids), like the RingOut routes."""
-    app.router.routes += [
-        plain_route("GET", EXTENSION, read_extension, "readExtension"),
-        plain_route("GET", f"{EXTENSION}/forwarding-number", list_forwarding_numbers, "listForwardingNumbers"),
-    ]
+routes = [
+    route("GET", EXTENSION, read_extension, "readExtension"),
+    route("GET", f"{EXTENSION}/forwarding-number", list_forwarding_numbers, "listForwardingNumbers"),
+]

@@ -1,31 +1,30 @@
-"""The only place that turns errors into HTTP: RingCentral's shape, never FastAPI's 422 body,
-never a bare 500 or a stack trace."""
+"""The only place that turns errors into HTTP: RingCentral's shape, never a framework default
+body, never a bare 500 or a stack trace. (``RCRequestId`` is added to every response, errors
+included, by the outermost middleware.)"""
 
 from __future__ import annotations
 
-import json
 import logging
-import uuid
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
-from starlette.routing import Match
 
+from emulator.api.responses import json_response
 from emulator.core.errors import (
     EmulatorError,
     InternalError,
-    InvalidParameter,
     MethodNotAllowed,
     OAuthError,
-    PayloadTooLarge,
     ResourceNotFoundRoute,
-    UnsupportedMediaType,
 )
 
 log = logging.getLogger("emulator")
+CLIENT_CLOSED = 499  # nginx's "client closed request": nobody is left to read an answer
+REQUEST_ID_KEY = "rc_request_id"  # where the journal middleware keeps the request's id in scope["state"]
+LANGUAGE = {"Content-Language": "en"}
 
 
 def error_body(error: EmulatorError) -> dict[str, Any]:
@@ -39,71 +38,39 @@ def error_body(error: EmulatorError) -> dict[str, Any]:
 
 
 def error_response(error: EmulatorError, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        json.dumps(error_body(error)),
-        status_code=error.status,
-        media_type="application/json",
-        headers={"Content-Language": "en", "RCRequestId": str(uuid.uuid4()), **(headers or {})},
-    )
-
-
-def validation_error(exc: RequestValidationError) -> EmulatorError:
-    """FastAPI's own validation (path/query parameters) as CMN-101 naming the parameter."""
-    errors = exc.errors()
-    loc = errors[0].get("loc", ()) if errors else ()
-    names = [str(part) for part in loc if part not in ("path", "query", "header", "body")]
-    return InvalidParameter(".".join(names) or "request")
-
-
-def allowed_methods(request: Request) -> str:
-    """Every method some route serves at this request's path."""
-    routes = request.app.router.routes
-    found = [
-        method
-        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
-        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
-    ]
-    return ", ".join(found)
+    return json_response(error_body(error), error.status, {**LANGUAGE, **(headers or {})})
 
 
 def http_error(request: Request, exc: StarletteHTTPException) -> EmulatorError:
-    if exc.status_code == 404:
-        return ResourceNotFoundRoute(method=request.method, path=request.url.path)
+    """What Starlette's router raises (no route, wrong method) as RingCentral errors."""
     if exc.status_code == 405:
-        # Starlette's Allow names only the first matching route's methods; name them all.
-        exc.headers = {**(exc.headers or {}), "Allow": allowed_methods(request)}
         return MethodNotAllowed(method=request.method, path=request.url.path)
-    if exc.status_code == 415:
-        return UnsupportedMediaType(expected="application/json", got=request.headers.get("content-type", ""))
-    if exc.status_code == 413:
-        return PayloadTooLarge(limit="65536")
-    return InternalError()
+    return ResourceNotFoundRoute(method=request.method, path=request.url.path)
 
 
-def request_id(request: Request) -> dict[str, str]:
-    """The ``RCRequestId`` header from the emulator's (seedable) id source."""
-    emulator = getattr(request.app.state, "emulator", None)
-    return {"RCRequestId": emulator.ids.request_id() if emulator is not None else str(uuid.uuid4())}
+def install_error_handlers(app: FastAPI, allowed: Any) -> None:
+    """``allowed(scope)`` lists the methods served at a path (for 405's ``Allow``)."""
 
-
-def install_error_handlers(app: FastAPI) -> None:
     async def on_emulator_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, EmulatorError)
-        return error_response(exc, headers=request_id(request))
-
-    async def on_validation(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, RequestValidationError)
-        return error_response(validation_error(exc), headers=request_id(request))
+        return error_response(exc)
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        return error_response(http_error(request, exc), headers={**request_id(request), **dict(exc.headers or {})})
+        headers = {"Allow": ", ".join(allowed(request.scope))} if exc.status_code == 405 else None
+        return error_response(http_error(request, exc), headers)
+
+    async def on_disconnect(request: Request, exc: Exception) -> Response:
+        return Response(status_code=CLIENT_CLOSED)  # journaled as 499; not an error of ours
 
     async def on_unexpected(request: Request, exc: Exception) -> Response:
+        """Answered outside every middleware (Starlette's outermost one), so the request id the
+        journal middleware drew is added here."""
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return error_response(InternalError())
+        request_id = request.scope.get("state", {}).get(REQUEST_ID_KEY)
+        return error_response(InternalError(), {"RCRequestId": request_id} if request_id else None)
 
     app.add_exception_handler(EmulatorError, on_emulator_error)
-    app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(ClientDisconnect, on_disconnect)
     app.add_exception_handler(Exception, on_unexpected)

@@ -1,33 +1,48 @@
-"""The request journal as a pure ASGI middleware (no ``BaseHTTPMiddleware``: it sits in every
-request, so it only appends one entry and notes the status; formatting happens on read).
-Control-plane requests (``/__emulator/...``) are not journaled: the journal is what *the app
-under test* did."""
+"""The outermost middleware, a pure ASGI one (no ``BaseHTTPMiddleware``: it sits in every request):
+every response carries an ``RCRequestId`` (from the emulator's seedable id source), and every
+request outside the control plane gets a journal entry with its status (499 when the client went
+away before an answer). Control-plane requests (``/__emulator/...``) are not journaled: the
+journal is what *the app under test* did."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from time import perf_counter
 
-from fastapi import Request
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from emulator.api.errors import REQUEST_ID_KEY
+from emulator.api.journal import STATE_KEYS, Journal
 from emulator.core.call import RingOutCall
 from emulator.core.clock import Clock
-from emulator.core.journal import STATE_KEYS, Journal
 
 SKIP_PREFIX = "/__emulator"
 
 
 class JournalMiddleware:
-    def __init__(self, app: ASGIApp, journal: Journal, clock: Clock) -> None:
+    def __init__(self, app: ASGIApp, journal: Journal, clock: Clock, request_id: Callable[[], str]) -> None:
         self.app = app
         self.journal = journal
         self.clock = clock
+        self.request_id = request_id
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.journal.enabled or scope["path"].startswith(SKIP_PREFIX):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         state = scope.setdefault("state", {})
+        request_id = state[REQUEST_ID_KEY] = self.request_id()
+        header = (b"rcrequestid", request_id.encode())
+        if not self.journal.enabled or scope["path"].startswith(SKIP_PREFIX):
+
+            async def send_with_id(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    message["headers"] = [*message.get("headers", ()), header]
+                await send(message)
+
+            await self.app(scope, receive, send_with_id)
+            return
         entry = self.journal.start(
             scope["method"], scope["path"], scope["query_string"], scope["headers"], self.clock.now(), state
         )
@@ -35,6 +50,7 @@ class JournalMiddleware:
 
         async def noting_send(message: Message) -> None:
             if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), header]
                 entry.status = message["status"]
             await send(message)
 

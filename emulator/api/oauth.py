@@ -1,53 +1,54 @@
-"""``/restapi/oauth``: token, revoke, authorize. Form bodies are parsed here with
-``urllib.parse`` (no multipart dependency); the rules live in ``emulator.core.oauth``."""
+"""``/restapi/oauth``: token, revoke, authorize. Form bodies come through the one body reader
+and are parsed with ``urllib.parse``; the rules live in ``emulator.core.oauth``."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import json
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from fastapi import APIRouter, Request
+from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from emulator.api.identity import emulator_of
+from emulator.api.inputs import FORM, FORM_LIMIT, media_type, read_body
+from emulator.api.responses import json_response
+from emulator.api.routing import route
 from emulator.core.directory import App
 from emulator.core.errors import (
     DuplicateOAuthParameter,
     InvalidClientCredentials,
     InvalidOAuthParameter,
-    PayloadTooLarge,
     QueryBodyMismatch,
     UnsupportedMediaType,
 )
 from emulator.core.tokens import Session
 
-FORM = "application/x-www-form-urlencoded"
-MAX_FORM = 16 * 1024
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+PREFIX = "/restapi/oauth"
+MAX_FIELDS = 64
 
-router = APIRouter(prefix="/restapi/oauth")
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 def parse_form(text: str) -> dict[str, str]:
     """``a=1&b=2`` to a dict; a parameter given twice answers OAU-111."""
-    pairs = parse_qs(text, keep_blank_values=True)
+    try:
+        pairs = parse_qs(text, keep_blank_values=True, max_num_fields=MAX_FIELDS, strict_parsing=False)
+    except ValueError:  # more than MAX_FIELDS fields
+        raise InvalidOAuthParameter("body") from None
     if any(len(values) > 1 for values in pairs.values()):
         raise DuplicateOAuthParameter()
     return {name: values[0] for name, values in pairs.items()}
 
 
 async def read_form(request: Request, *, optional: bool = False) -> dict[str, str]:
-    """The form body; another content type answers 415 (an empty body may omit it if ``optional``)."""
-    body = await request.body()
-    content_type = request.headers.get("content-type", "")
-    if optional and not body and not content_type:
-        return {}
-    if content_type.split(";", 1)[0].strip().lower() != FORM:
-        raise UnsupportedMediaType(expected=FORM, got=content_type)
-    if len(body) > MAX_FORM:
-        raise PayloadTooLarge(limit=MAX_FORM)
+    """The form body, through the one body reader (415 unless a form, 413 past 16 KiB); with
+    ``optional``, a request with neither a body nor a Content-Type is an empty form."""
+    untyped = FORM if optional and not media_type(request) else None
+    body = await read_body(request, accept=(FORM,), limit=FORM_LIMIT, untyped=untyped)
+    if untyped is not None and body:
+        raise UnsupportedMediaType(expected=FORM, got="")
     try:
         return parse_form(body.decode("utf-8"))
     except UnicodeDecodeError:
@@ -72,10 +73,10 @@ def basic_credentials(request: Request) -> tuple[str, str] | None:
 
 
 def calling_app(request: Request, form: dict[str, str]) -> App:
-    return emulator_of(request).oauth.credentials.client(basic_credentials(request), form.get("client_id"))
+    return emulator_of(request).oauth_client(basic_credentials(request), form.get("client_id"))
 
 
-def token_json(session: Session) -> bytes:
+def token_json(session: Session) -> dict[str, Any]:
     """``TokenInfo`` as the spec names its fields."""
     body = {
         "access_token": session.access_token,
@@ -88,18 +89,16 @@ def token_json(session: Session) -> bytes:
         "endpoint_id": session.endpoint_id,
         "session_id": session.id,
     }
-    return json.dumps(body).encode()
+    return body
 
 
-@router.post("/token", operation_id="getToken")
 async def get_token(request: Request) -> Response:
     form = await read_form(request)
     app = calling_app(request, form)
-    session = emulator_of(request).oauth.token(app, form)
-    return Response(token_json(session), media_type="application/json", headers=NO_STORE)
+    session = emulator_of(request).issue_token(app, form)
+    return json_response(token_json(session), headers=NO_STORE)
 
 
-@router.post("/revoke", operation_id="revokeToken")
 async def revoke_token(request: Request) -> Response:
     form = await read_form(request, optional=True)
     query_token, body_token = request.query_params.get("token"), form.get("token")
@@ -109,16 +108,14 @@ async def revoke_token(request: Request) -> Response:
     app = calling_app(request, form)
     if not token:
         raise InvalidOAuthParameter("token")
-    emulator_of(request).oauth.revoke(app, token)
+    emulator_of(request).revoke_token(app, token)
     return Response(status_code=200, headers=NO_STORE)
 
 
-@router.get("/authorize", operation_id="authorize")
 async def authorize(request: Request) -> Response:
     """Auto-approves for the default extension and redirects back with ``code`` and ``state``."""
     query = parse_form(request.url.query)
-    emulator = emulator_of(request)
-    redirect_uri, code = emulator.oauth.authorize(query, emulator.directory.default_extension)
+    redirect_uri, code = emulator_of(request).authorize(query)
     params = {"code": code, **({"state": query["state"]} if "state" in query else {})}
     return RedirectResponse(_with_query(redirect_uri, params), status_code=302, headers=NO_STORE)
 
@@ -127,3 +124,10 @@ def _with_query(uri: str, params: dict[str, str]) -> str:
     parts = urlsplit(uri)
     query = f"{parts.query}&{urlencode(params)}" if parts.query else urlencode(params)
     return urlunsplit(parts._replace(query=query))
+
+
+routes = [
+    route("POST", f"{PREFIX}/token", get_token, "getToken"),
+    route("POST", f"{PREFIX}/revoke", revoke_token, "revokeToken"),
+    route("GET", f"{PREFIX}/authorize", authorize, "authorize"),
+]

@@ -3,13 +3,14 @@ RingOut routes answer with. Unknown fields are ignored, as the platform does."""
 
 from __future__ import annotations
 
-from json.encoder import encode_basestring_ascii as _quote
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
+from emulator.api.inputs import parse_json
 from emulator.core.call import CallView, RingOutCall
 from emulator.core.dialing import RingOutRequest
-from emulator.core.errors import CannotParseRequest, EmulatorError, InvalidParameter, MalformedJson
+from emulator.core.errors import InvalidParameter
 
 _LENIENT = ConfigDict(extra="ignore")
 
@@ -38,12 +39,9 @@ class MakeRingOutRequest(BaseModel):
 
 
 def parse_ringout_request(body: bytes) -> RingOutRequest:
-    """Bytes to the core's request: CMN-103 for JSON that does not parse, CMN-101 for a wrong
-    type (naming the field), CMN-104 for a body that is not an object."""
-    try:
-        model = MakeRingOutRequest.model_validate_json(body)
-    except ValidationError as exc:
-        raise _request_error(exc) from None
+    """Bytes to the core's request: CMN-103 for JSON that does not parse (an empty body too),
+    CMN-101 for a wrong type (naming the field), CMN-104 for a body that is not an object."""
+    model = parse_json(body, MakeRingOutRequest, empty_is_object=False, field_names={"from_": "from"})
     sender, caller_id = model.from_, model.callerId
     if caller_id is not None and caller_id.phoneNumber is None:
         raise InvalidParameter("callerId.phoneNumber")
@@ -59,22 +57,8 @@ def parse_ringout_request(body: bytes) -> RingOutRequest:
     )
 
 
-def _request_error(exc: ValidationError) -> EmulatorError:
-    first = exc.errors()[0]
-    if first["type"] in ("json_invalid", "json_type"):
-        return MalformedJson()
-    loc = [str(p) for p in first["loc"]]
-    if not loc:
-        return CannotParseRequest(detail="The body must be a JSON object.")
-    return InvalidParameter(".".join("from" if p == "from_" else p for p in loc))
-
-
-def ringout_json(call: RingOutCall, view: CallView, uri: str) -> bytes:
-    """``GetRingOutStatusResponse``, written once as text: no response model re-validating it,
-    no dict round trip. Strings that can come from outside (id, uri) are JSON-quoted; the statuses
-    are enum values."""
+def ringout_json(call: RingOutCall, view: CallView, uri: str) -> dict[str, Any]:
+    """``GetRingOutStatusResponse``."""
     state = view.state
-    return (
-        f'{{"id":{_quote(call.id)},"uri":{_quote(uri)},"status":{{"callStatus":"{state.call.value}",'
-        f'"callerStatus":"{state.caller.value}","calleeStatus":"{state.callee.value}"}}}}'
-    ).encode()
+    status = {"callStatus": state.call.value, "callerStatus": state.caller.value, "calleeStatus": state.callee.value}
+    return {"id": call.id, "uri": uri, "status": status}

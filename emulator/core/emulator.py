@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NoReturn
 
-from emulator.core.access import Gate
+from emulator.core.access import Access, Gate
 from emulator.core.auth_codes import CodeStore
 from emulator.core.call import CallView, ClockMode, RingOutCall
 from emulator.core.choice import Source, Sources, choose, lookup
@@ -14,10 +14,9 @@ from emulator.core.clock import Clock, ManualClock
 from emulator.core.clock_control import ControlledClock
 from emulator.core.credentials import Credentials
 from emulator.core.dialing import RingOutRequest, plan_call
-from emulator.core.directory import Directory, Extension
+from emulator.core.directory import App, Directory, Extension
 from emulator.core.errors import ControlConflict, InvalidParameterDetail, ResourceNotFound
 from emulator.core.ids import IdSource
-from emulator.core.journal import Journal
 from emulator.core.legs import Leg, LegAction
 from emulator.core.magic_numbers import MagicTable
 from emulator.core.oauth import OAuthServer
@@ -26,24 +25,33 @@ from emulator.core.rules import MAX_RULES, Match, Rule, RuleBook, RuleBookFull
 from emulator.core.scenario import Scenario
 from emulator.core.store import CallStore
 from emulator.core.timeline import TimelineEntry, timeline
-from emulator.core.tokens import TokenStore
+from emulator.core.tokens import Session, TokenStore
 
 MAX_UPLOADED_SCENARIOS = 1000
-RESET_SCOPES = ("calls", "tokens", "journal", "rules", "scenarios", "clock", "ids")
+RESET_SCOPES = ("calls", "tokens", "rules", "scenarios", "clock", "ids")
 
 
 @dataclass(frozen=True, slots=True)
 class EmulatorConfig:
-    clock_mode: ClockMode = ClockMode.REAL
-    default_scenario: str = "success"
-    retention_seconds: float = 60.0
-    max_calls: int = 10_000
-    phone_validation: Validation = Validation.POSSIBLE
-    seed: int | None = None
-    lenient_auth: bool = False
-    max_sessions: int = 10_000
-    journal_size: int = 1000
-    speed: float = 1.0
+    """What the domain needs of the settings; built from ``Settings`` in one call
+    (``emulator.app.emulator_config``), which holds the only defaults."""
+
+    clock_mode: ClockMode
+    default_scenario: str
+    retention_seconds: float
+    max_calls: int
+    phone_validation: Validation
+    seed: int | None
+    lenient_auth: bool
+    max_sessions: int
+    speed: float
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioInfo:
+    scenario: Scenario
+    origin: str  # "uploaded" | "loaded"
+    default: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +81,6 @@ class Emulator:
         self.queue = RuleBook()
         self.rules = RuleBook()
         self.magic = MagicTable()
-        self.journal = Journal(config.journal_size)
 
     def reset(self, scopes: Iterable[str] = RESET_SCOPES) -> None:
         """Back to the state at start for each scope (see ``RESET_SCOPES``)."""
@@ -90,9 +97,6 @@ class Emulator:
     def _reset_tokens(self) -> None:
         self.tokens.clear()
         self.codes.clear()
-
-    def _reset_journal(self) -> None:
-        self.journal.clear()
 
     def _reset_rules(self) -> None:
         self.queue.clear()
@@ -152,7 +156,67 @@ class Emulator:
             raise ResourceNotFound("ringOutId")
         return call
 
+    # --- who is calling -------------------------------------------------------------------
+
+    def authenticate(self, token: str | None, account_ref: str, extension_ref: str, access: Access) -> Extension:
+        """The extension a ``/restapi/v1.0`` path names, for the session ``token`` opens."""
+        return self.gate.extension(self.gate.session(token), account_ref, extension_ref, access)
+
+    def home_country(self, extension: Extension) -> str:
+        return self.directory.account(extension.account_id).home_country
+
+    def oauth_client(self, basic: tuple[str, str] | None, client_id: str | None) -> App:
+        return self.oauth.credentials.client(basic, client_id)
+
+    def issue_token(self, app: App, form: Mapping[str, str]) -> Session:
+        return self.oauth.token(app, form)
+
+    def revoke_token(self, app: App, token: str) -> None:
+        self.oauth.revoke(app, token)
+
+    def authorize(self, query: Mapping[str, str]) -> tuple[str, str]:
+        """Auto-approved for the default extension: (redirect URI, code)."""
+        return self.oauth.authorize(query, self.directory.default_extension)
+
     # --- control plane -------------------------------------------------------------------
+
+    def clock_reading(self) -> tuple[ClockMode, float, float]:
+        """(mode, now, speed)."""
+        return self.clock.mode, self.clock.now(), self.clock.speed
+
+    def advance_clock(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+
+    def update_clock(self, mode: ClockMode | None, when: float | None, speed: float | None) -> None:
+        """``mode`` (and ``speed``) first, time staying continuous, then ``when`` (manual and poll
+        modes only); nothing changes unless the whole update applies."""
+        target = mode or self.clock.mode
+        if when is not None:
+            self.clock.check_set(target, when)
+        if mode is not None or speed is not None:
+            self.switch_clock(target, speed)
+        if when is not None:
+            self.clock.set(when)
+
+    def queued(self) -> tuple[Rule, ...]:
+        return self.queue.rules()
+
+    def clear_queue(self) -> None:
+        self.queue.clear()
+
+    def listed_rules(self) -> tuple[Rule, ...]:
+        return self.rules.rules()
+
+    def clear_rules(self) -> None:
+        self.rules.clear()
+
+    def scenario_infos(self) -> list[ScenarioInfo]:
+        return [self.scenario_info(name) for name in sorted(self.scenarios)]
+
+    def scenario_info(self, name: str) -> ScenarioInfo:
+        scenario = self.scenario(name)
+        origin = "uploaded" if name in self.uploaded else "loaded"
+        return ScenarioInfo(scenario, origin, name == self.default_scenario)
 
     def seed(self, seed: int | None) -> None:
         self.ids.reseed(seed)

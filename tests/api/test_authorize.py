@@ -33,7 +33,8 @@ def authorize(client: TestClient, **params: str) -> str:
     assert f"{location.scheme}://{location.netloc}{location.path}" == CALLBACK
     found = parse_qs(location.query)
     assert found.get("state") == ([params["state"]] if "state" in params else None)
-    return found["code"][0]
+    code: str = found["code"][0]
+    return code
 
 
 def exchange(client: TestClient, code: str, auth: tuple[str, str] | None = APP, **form: str) -> Any:

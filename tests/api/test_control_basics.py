@@ -8,8 +8,8 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from emulator import __version__
+from emulator.api.control import SCOPES as RESET_SCOPES
 from emulator.core.clock import ManualClock
-from emulator.core.emulator import RESET_SCOPES
 from tests.api.control_helpers import error, ringout
 from tests.conftest import RINGOUT
 

@@ -91,7 +91,7 @@ def test_password_login_forms(strict: TestClient, form: dict[str, str], owner: s
     ],
 )
 def test_ttls_are_clamped(strict: TestClient, requested: dict[str, str], granted: tuple[int, int]) -> None:
-    body = jwt_login(strict, **requested)
+    body = jwt_login(strict, "emulator-jwt", APP, **requested)
     assert (body["expires_in"], body["refresh_token_expires_in"]) == granted
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from emulator.app import emulator_config
 from emulator.core.call import ClockMode
 from emulator.core.clock import ManualClock
 from emulator.core.dialing import RingOutRequest
 from emulator.core.directory import Account, Directory, Extension, ForwardingNumber
-from emulator.core.emulator import Emulator, EmulatorConfig
+from emulator.core.emulator import Emulator
 from emulator.core.errors import ResourceNotFound
 from emulator.core.statuses import CallingStatus as S
+from emulator.settings import Settings
 from tests.core.helpers import BUSY, START, SUCCESS
 
 ALICE = Extension(
@@ -27,7 +29,7 @@ REQUEST = RingOutRequest(to_number="+13455553434")
 
 def make(mode: ClockMode = ClockMode.MANUAL, seed: int | None = 5) -> tuple[Emulator, ManualClock]:
     clock = ManualClock(START)
-    config = EmulatorConfig(clock_mode=mode, seed=seed, retention_seconds=60)
+    config = emulator_config(Settings(clock=mode, seed=seed, retention_seconds=60))
     return Emulator(config, clock, DIRECTORY, {"success": SUCCESS, "busy": BUSY}), clock
 
 

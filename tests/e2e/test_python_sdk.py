@@ -93,7 +93,7 @@ def test_a_bad_to_surfaces_as_the_sdks_exception_with_our_error_code(server: Emu
     with pytest.raises(ApiException) as raised:
         platform.post(RINGOUT, {"from": {"phoneNumber": "+16505550111"}, "to": {"phoneNumber": "not-a-number"}})
     assert "HTTP 400" in str(raised.value)
-    assert '"errorCode": "TEL-109"' in str(raised.value)
+    assert '"errorCode":"TEL-109"' in str(raised.value)
     platform.logout()
 
 

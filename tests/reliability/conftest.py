@@ -17,7 +17,7 @@ AUTH = {"Authorization": "Bearer reliability-test-token"}
 
 @pytest.fixture
 def live_server(manual_clock: ManualClock) -> Iterator[EmulatorServer]:
-    settings = Settings(clock="manual", auth="lenient", max_calls=5_000)  # type: ignore[arg-type]
+    settings = Settings(clock="manual", auth="lenient", max_calls=5_000)
     interval = sys.getswitchinterval()
     sys.setswitchinterval(0.001)
     try:

@@ -1,8 +1,9 @@
-"""The request journal: a bounded record of the requests the emulator answered.
+"""The request journal: a bounded record of the HTTP requests the emulator answered.
 
-Recording is O(1) and does no formatting: an entry keeps the raw query string and headers and
-a reference to the request's state dict (where routes note the scenario and call id). Secrets
-are masked when entries are *read*."""
+Recording is O(1) in the number of entries and does no formatting: an entry keeps the raw query
+string and headers (cut to ``ENTRY_CAP`` bytes, so ``size * ENTRY_CAP`` bounds the whole journal)
+and a reference to the request's state dict (where routes note the scenario and call id). Secrets
+are masked when entries are *read* (``emulator.api.masking``)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
-MASK = "***"
-SECRET_PARAMS = frozenset({"password", "client_secret", "assertion", "refresh_token", "access_token", "code"})
-SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "x-emulator-control-token", "cookie"})
+from emulator.api.masking import masked_header, masked_pairs
+
+ENTRY_CAP = 8 * 1024  # bytes of query string + header names and values one entry keeps
+TRUNCATED = "...[truncated {} bytes]"
+TRUNCATED_HEADER = b"x-emulator-truncated"
 # keys routes set in ``request.state`` (``scope["state"]``) for the journal
 STATE_KEYS = {
     "call_id": "emulator_call_id",
@@ -24,6 +26,8 @@ STATE_KEYS = {
     "from": "emulator_from",
 }
 
+RawHeaders = list[tuple[bytes, bytes]]
+
 
 @dataclass(slots=True, eq=False)
 class JournalEntry:
@@ -31,7 +35,7 @@ class JournalEntry:
     method: str
     path: str
     raw_query: bytes
-    raw_headers: list[tuple[bytes, bytes]]
+    raw_headers: RawHeaders
     at: float  # emulator clock time when the request arrived
     state: dict[str, Any] = field(default_factory=dict)
     status: int = 0
@@ -41,23 +45,20 @@ class JournalEntry:
         return self.state.get(STATE_KEYS[key])
 
     def query(self) -> dict[str, str]:
-        pairs = parse_qsl(self.raw_query.decode("latin-1"), keep_blank_values=True)
-        return {k: MASK if k.lower() in SECRET_PARAMS else v for k, v in pairs}
-
-    def query_string(self) -> str:
-        return urlencode(self.query(), safe="*")
+        return masked_pairs(self.raw_query.decode("latin-1"))
 
     def headers(self) -> dict[str, str]:
         found: dict[str, str] = {}
         for raw_name, raw_value in self.raw_headers:
             name = raw_name.decode("latin-1").lower()
-            found[name] = _masked(name, raw_value.decode("latin-1"))
+            found[name] = masked_header(name, raw_value.decode("latin-1"))
         return found
 
 
 @dataclass(frozen=True, slots=True)
 class JournalQuery:
-    """Filters; ``None`` means any. ``limit`` keeps the latest N matches."""
+    """Filters; ``None`` means any. ``limit`` keeps the latest N matches. Phone numbers are
+    compared in E.164 (the route normalises what the client wrote)."""
 
     method: str | None = None
     path: str | None = None
@@ -103,17 +104,12 @@ class Journal:
         return iter(list(self._entries))
 
     def start(
-        self,
-        method: str,
-        path: str,
-        raw_query: bytes,
-        raw_headers: list[tuple[bytes, bytes]],
-        at: float,
-        state: dict[str, Any],
+        self, method: str, path: str, raw_query: bytes, raw_headers: RawHeaders, at: float, state: dict[str, Any]
     ) -> JournalEntry:
         """Record a request as it arrives; ``state`` is the dict routes note things in."""
         self._seq += 1
-        entry = JournalEntry(self._seq, method, path, raw_query, raw_headers, at, state)
+        query, headers = capped(raw_query, raw_headers)
+        entry = JournalEntry(self._seq, method, path[:1024], query, headers, at, state)
         self._entries.append(entry)
         return entry
 
@@ -129,8 +125,29 @@ class Journal:
         self._seq = 0
 
 
-def _masked(name: str, value: str) -> str:
-    if name not in SECRET_HEADERS:
-        return value
-    scheme, _, secret = value.partition(" ")
-    return f"{scheme} {MASK}" if secret and name.endswith("authorization") else MASK
+def capped(raw_query: bytes, raw_headers: RawHeaders) -> tuple[bytes, RawHeaders]:
+    """The query and headers cut to ``ENTRY_CAP`` bytes in all; what is cut is said in a marker
+    (the query's tail, a header value's tail, then ``x-emulator-truncated`` for dropped headers).
+    The common case (a small request) returns its inputs as they are."""
+    total = len(raw_query) + sum(len(name) + len(value) for name, value in raw_headers)
+    if total <= ENTRY_CAP:
+        return raw_query, raw_headers
+    budget = ENTRY_CAP
+    query = raw_query
+    if len(query) > budget // 2:
+        query = query[: budget // 2] + TRUNCATED.format(len(query) - budget // 2).encode()
+    budget -= len(query)
+    kept: RawHeaders = []
+    dropped = 0
+    for name, value in raw_headers:
+        if budget <= 0:
+            dropped += len(name) + len(value)
+            continue
+        if len(name) + len(value) > budget:
+            room = max(budget - len(name), 0)
+            value = value[:room] + TRUNCATED.format(len(value) - room).encode()
+        kept.append((name[:256], value))
+        budget -= len(name) + len(value)
+    if dropped:
+        kept.append((TRUNCATED_HEADER, TRUNCATED.format(dropped).encode()))
+    return query, kept

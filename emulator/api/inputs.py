@@ -1,0 +1,150 @@
+"""The one input pipeline every route reads through: media type first (415), then the body
+through one counting reader with the route's limit (413, never buffering past it), then pydantic
+models for bodies and query strings with one mapper from pydantic's errors to RingCentral codes
+(CMN-103 JSON that does not parse, CMN-104 a body that is not an object, CMN-101 naming the
+field or parameter).
+
+Why not Starlette's route-level ``max_body_size``: when a request declares a ``Content-Length``
+over the limit, its middleware replaces *whatever* the route answers with a ``text/plain`` 413
+("Content Too Large"), a framework default body the emulator must never send."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, TypeVar
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
+from starlette.requests import Request
+
+from emulator.core.errors import (
+    CannotParseRequest,
+    EmulatorError,
+    InvalidParameter,
+    MalformedJson,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
+from emulator.core.phone import PhoneNumberError, to_e164
+
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+JSON_LIMIT = 64 * 1024  # RingOut and control-plane JSON bodies
+FORM_LIMIT = 16 * 1024  # OAuth forms
+UPLOAD_LIMIT = 64 * 1024  # scenario uploads
+M = TypeVar("M", bound=BaseModel)
+
+
+class Body(BaseModel):
+    """A control-plane JSON body: unknown fields are refused (a typo should not pass silently)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Query(BaseModel):
+    """A query string: unknown parameters are ignored, as the platform does."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+def _e164(value: str) -> str:
+    if not value.startswith("+"):
+        raise ValueError("must be an E.164 number starting with +")
+    try:
+        return to_e164(value, "US")
+    except PhoneNumberError:
+        raise ValueError("is not a phone number") from None
+
+
+E164 = Annotated[str, AfterValidator(_e164)]
+"""A phone number given in E.164 (``+16505550100``), normalised."""
+
+INTEGER = re.compile(r"[+-]?[0-9]{1,18}")  # ASCII digits only; 18 of them fit in 64 bits
+
+
+def _integer_text(value: object) -> object:
+    """A query value is text: only an optionally signed run of ASCII digits (surrounding spaces
+    aside) is an integer; pydantic alone would take ``1_0`` and would try 5,000 digits."""
+    if isinstance(value, str):
+        text = value.strip()
+        if INTEGER.fullmatch(text) is None:
+            raise ValueError("must be an integer")
+        return int(text)
+    return value
+
+
+QueryInt = Annotated[int, BeforeValidator(_integer_text)]
+"""An integer query parameter (bound it with ``Field(ge=..., le=...)``)."""
+
+
+def media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+async def read_body(request: Request, *, accept: tuple[str, ...], limit: int, untyped: str | None = None) -> bytes:
+    """The body, once its media type is one of ``accept`` (a request without Content-Type counts as
+    ``untyped``; None refuses it) and at most ``limit`` bytes: 415 / 413 otherwise. A declared
+    ``Content-Length`` over the limit is refused before a byte is read."""
+    kind = media_type(request) or untyped
+    if kind not in accept:
+        raise UnsupportedMediaType(expected=" or ".join(accept), got=request.headers.get("content-type", ""))
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or len(declared) > 12 or int(declared) > limit):
+        raise PayloadTooLarge(limit=limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(limit=limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def body_problem(exc: ValidationError, *, field_names: dict[str, str] | None = None) -> EmulatorError:
+    """pydantic's first error as RingCentral's: CMN-103 / CMN-104 / CMN-101 naming the field
+    (``field_names`` maps Python names back to the wire's, e.g. ``from_`` -> ``from``)."""
+    first = exc.errors()[0]
+    if first["type"] in ("json_invalid", "json_type", "recursion_loop"):
+        return MalformedJson()
+    loc = [str(part) for part in first["loc"]]
+    if not loc:
+        return CannotParseRequest(detail="The body must be a JSON object.")
+    names = field_names or {}
+    return InvalidParameter(".".join(names.get(part, part) for part in loc))
+
+
+def parse_json(
+    body: bytes, model: type[M], *, empty_is_object: bool = True, field_names: dict[str, str] | None = None
+) -> M:
+    """JSON bytes into ``model`` (an empty body is ``{}`` if ``empty_is_object``, else CMN-103)."""
+    try:
+        return model.model_validate_json(body if body.strip() or not empty_is_object else b"{}")
+    except ValidationError as exc:
+        raise body_problem(exc, field_names=field_names) from None
+    except ValueError:  # pydantic_core's own recursion guard on absurdly deep JSON
+        raise MalformedJson() from None
+
+
+async def read_json(request: Request, model: type[M], *, limit: int = JSON_LIMIT) -> M:
+    """A control-plane JSON body (optional: none at all is ``{}``)."""
+    body = await read_body(request, accept=(JSON,), limit=limit, untyped=JSON)
+    return parse_json(body, model)
+
+
+def read_query(request: Request, model: type[M]) -> M:
+    """The query string into ``model`` (the last value of a repeated name): CMN-101 naming the
+    first parameter that does not fit."""
+    try:
+        return model.model_validate(dict(request.query_params))
+    except ValidationError as exc:
+        loc = exc.errors()[0]["loc"]
+        raise InvalidParameter(str(loc[0]) if loc else "query") from None
+
+
+def path_value(request: Request, model: type[M]) -> M:
+    """Path parameters into ``model``: CMN-101 naming the first one that does not fit."""
+    try:
+        return model.model_validate(request.path_params)
+    except ValidationError as exc:
+        loc = exc.errors()[0]["loc"]
+        raise InvalidParameter(str(loc[0]) if loc else "path") from None

@@ -1,0 +1,33 @@
+"""The one JSON writer (``pydantic_core.to_json``: no dict round trip through the stdlib
+encoder), and how times are written (ISO 8601, UTC, milliseconds)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic_core import to_json
+from starlette.requests import Request
+from starlette.responses import Response
+
+JSON_TYPE = "application/json"
+
+
+def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(to_json(body), status_code=status, media_type=JSON_TYPE, headers=headers)
+
+
+def no_content(headers: Mapping[str, str] | None = None) -> Response:
+    return Response(status_code=204, headers=headers)
+
+
+def iso(when: float | None) -> str | None:
+    if when is None:
+        return None
+    return datetime.fromtimestamp(when, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def base_url(request: Request) -> str:
+    """``scheme://host[:port]`` as the client addressed us: what absolute ``uri`` fields start with."""
+    return f"{request.url.scheme}://{request.headers.get('host') or request.url.netloc}"
