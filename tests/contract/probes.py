@@ -35,6 +35,7 @@ class Probe:
     status: int
     send: Send
     settings: dict[str, Any] = field(default_factory=dict)
+    requires: frozenset[tuple[str, str]] = frozenset()  # other operations it needs
 
     @property
     def key(self) -> tuple[str, str]:
