@@ -11,7 +11,7 @@ over the limit, its middleware replaces *whatever* the route answers with a ``te
 from __future__ import annotations
 
 import re
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
 from starlette.requests import Request
@@ -20,6 +20,7 @@ from emulator.core.errors import (
     CannotParseRequest,
     EmulatorError,
     InvalidParameter,
+    InvalidParameterDetail,
     MalformedJson,
     PayloadTooLarge,
     UnsupportedMediaType,
@@ -110,7 +111,15 @@ def body_problem(exc: ValidationError, *, field_names: dict[str, str] | None = N
     if not loc:
         return CannotParseRequest(detail="The body must be a JSON object.")
     names = field_names or {}
-    return InvalidParameter(".".join(names.get(part, part) for part in loc))
+    return _invalid(".".join(names.get(part, part) for part in loc), first)
+
+
+def _invalid(name: str, error: Any) -> EmulatorError:
+    """CMN-101 naming the parameter; for a choice (an enum or literal), the valid values too."""
+    expected = error.get("ctx", {}).get("expected") if error["type"] in ("enum", "literal_error") else None
+    if expected is None:
+        return InvalidParameter(name)
+    return InvalidParameterDetail(name, detail=f"Valid values: {expected}.")
 
 
 def parse_json(
@@ -137,8 +146,8 @@ def read_query(request: Request, model: type[M]) -> M:
     try:
         return model.model_validate(dict(request.query_params))
     except ValidationError as exc:
-        loc = exc.errors()[0]["loc"]
-        raise InvalidParameter(str(loc[0]) if loc else "query") from None
+        first = exc.errors()[0]
+        raise _invalid(str(first["loc"][0]) if first["loc"] else "query", first) from None
 
 
 def path_value(request: Request, model: type[M]) -> M:
@@ -146,5 +155,5 @@ def path_value(request: Request, model: type[M]) -> M:
     try:
         return model.model_validate(request.path_params)
     except ValidationError as exc:
-        loc = exc.errors()[0]["loc"]
-        raise InvalidParameter(str(loc[0]) if loc else "path") from None
+        first = exc.errors()[0]
+        raise _invalid(str(first["loc"][0]) if first["loc"] else "path", first) from None

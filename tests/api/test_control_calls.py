@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from emulator.core.statuses import CallingStatus
 from tests.api.control_helpers import CALLER, START, error, ringout
 from tests.conftest import RINGOUT
 
@@ -76,8 +77,11 @@ def test_list_and_filter(client: TestClient) -> None:
     bad = client.get("/__emulator/calls", params={"status": "Ringing"})
     assert (bad.status_code, bad.json()) == (
         400,
-        error("CMN-101", "Parameter [status] value is invalid.", parameterName="status"),
+        error("CMN-101", f"Parameter [status] value is invalid. Valid values: {STATUSES}.", parameterName="status"),
     )
+
+
+STATUSES = " or ".join(", ".join(f"'{s.value}'" for s in CallingStatus).rsplit(", ", 1))
 
 
 def test_forcing_busy_changes_the_next_read_and_is_recorded(client: TestClient) -> None:
@@ -144,10 +148,12 @@ def test_bad_leg_or_action_is_400(client: TestClient) -> None:
     leg = force(client, call_id, "both", "busy")
     assert (leg.status_code, leg.json()) == (
         400,
-        error("CMN-101", "Parameter [leg] value is invalid.", parameterName="leg"),
+        error("CMN-101", "Parameter [leg] value is invalid. Valid values: 'caller' or 'callee'.", parameterName="leg"),
     )
     action = force(client, call_id, "callee", "explode")
-    assert action.json() == error("CMN-101", "Parameter [action] value is invalid.", parameterName="action")
+    valid = "'answer', 'busy', 'no_answer', 'reject' or 'hang_up'"
+    message = f"Parameter [action] value is invalid. Valid values: {valid}."
+    assert action.json() == error("CMN-101", message, parameterName="action")
     missing = client.post(f"/__emulator/calls/{call_id}/legs/callee")
     expected = error("CMN-100", "Mandatory parameter [action] not specified.", parameterName="action")
     assert (missing.status_code, missing.json()) == (400, expected)
