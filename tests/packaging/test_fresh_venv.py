@@ -76,7 +76,6 @@ def test_the_readme_pytest_example_passes_against_the_installed_wheel(tmp_path: 
         timeout=300,
     )
     summary = done.stdout.strip().splitlines()[-1]
-    print(summary)
     assert done.returncode == 0 and SUMMARY.match(summary), done.stdout + done.stderr
 
 
