@@ -77,6 +77,7 @@ def route_table(settings: Settings) -> list[BaseRoute]:
         *directory.routes,
         *oauth.routes,
         control_mount(control_routes, settings.control_token),
+        *contract.root_routes,
     ]
 
 

@@ -25,3 +25,8 @@ def bundled_accounts_file() -> Path:
 def bundled_openapi_file() -> Path:
     """The contract, ``openapi.yaml`` (served at ``/__emulator/openapi.yaml``)."""
     return bundled_path("openapi.yaml")
+
+
+def swagger_ui_dir() -> Path:
+    """The vendored Swagger UI files (``emulator/static/swagger-ui``, inside the package in a wheel too)."""
+    return _PACKAGE / "static" / "swagger-ui"

@@ -70,6 +70,30 @@ def run(url: str, mode: str) -> None:
     print("e2e: OK")
 
 
+DOCS_ASSETS = {
+    "/__emulator/docs/assets/swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+    "/__emulator/docs/assets/swagger-ui.css": "text/css; charset=utf-8",
+    "/__emulator/docs/assets/favicon-32x32.png": "image/png",
+}
+
+
+def check_docs(url: str) -> None:
+    """The landing page and Swagger UI with its assets, served from the installed wheel (no CDN)."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(f"{url}/", headers={"Accept": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert json.load(response)["docs"] == "/__emulator/docs"
+    with urllib.request.urlopen(f"{url}/__emulator/docs", timeout=5) as response:
+        page = response.read().decode()
+    for path, media_type in DOCS_ASSETS.items():
+        assert path in page, path
+        with urllib.request.urlopen(f"{url}{path}", timeout=5) as response:
+            assert response.headers["Content-Type"] == media_type, (path, response.headers["Content-Type"])
+    print(f"e2e: landing page, docs and {len(DOCS_ASSETS)} docs assets served")
+
+
 def check_scenario(url: str, mode: str, name: str) -> None:
     """A RingOut forced to ``name`` (``X-Emulator-Scenario``) plays it: proves a mounted
     scenarios directory was loaded."""
@@ -98,6 +122,7 @@ def main() -> int:
         check_scenario(args.url, mode, args.scenario)
     else:
         run(args.url, mode)
+        check_docs(args.url)
     return 0
 
 

@@ -119,7 +119,11 @@ def main() -> int:
     for part, in_part, phases in runs:
         with running_emulator() as (url, app):
             served = served_operations(app)
-            ops = {key: op_id for key, op_id in described.items() if key[1].startswith(CONTROL_PREFIX) is in_part}
+            ops = {
+                key: op_id
+                for key, op_id in described.items()
+                if (key[1].startswith(CONTROL_PREFIX) or key[1] == "/") is in_part
+            }
             missing = sorted(op_id for key, op_id in ops.items() if key not in served)
             if missing:
                 print(f"fuzz: not served by this build, left out: {', '.join(missing)}")

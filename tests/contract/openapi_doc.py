@@ -18,6 +18,7 @@ OPENAPI_FILE = ROOT / "openapi.yaml"
 OFFICIAL_FILE = ROOT / "tests" / "fixtures" / "rc-official-subset.openapi.yml"
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 CONTROL_PREFIX = "/__emulator/"
+LANDING = "/"  # the emulator's own landing page: control plane too, though outside the prefix
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,11 @@ class Operation:
     @property
     def success_status(self) -> int:
         return min(code for code in self.statuses if 200 <= code < 400)
+
+
+def is_control(path: str) -> bool:
+    """An operation of the emulator's own, not RingCentral's."""
+    return path.startswith(CONTROL_PREFIX) or path == LANDING
 
 
 @cache

@@ -25,6 +25,7 @@ NAMED, RULE, CALL, LEG = (
 )
 UPLOAD = {"description": "Callee busy at once.", "steps": [{"at": 0, "caller": "Success", "callee": "Busy"}]}
 REAL = {"clock": "real"}
+LOCKED = {"control_token": "secret"}
 RINGOUT_POST = ("POST", "/restapi/v1.0/account/{accountId}/extension/{extensionId}/ring-out")
 
 
@@ -62,7 +63,7 @@ def _ended_call(client: TestClient) -> str:
 
 def _locked(method: str, path: str, url: str) -> Probe:
     """401: the emulator was started with a control token and the request lacks it."""
-    return Probe(method, path, 401, _send(method, url), {"control_token": "secret"})
+    return Probe(method, path, 401, _send(method, url), LOCKED)
 
 
 def control_plane_probes() -> list[Probe]:
@@ -159,4 +160,19 @@ def control_plane_probes() -> list[Probe]:
         Probe("GET", f"{REQUESTS}/count", 200, _send("GET", f"{REQUESTS}/count", params={"status": 200})),
         Probe("GET", f"{REQUESTS}/count", 400, _send("GET", f"{REQUESTS}/count", params={"status": "ok"})),
         _locked("GET", f"{REQUESTS}/count", f"{REQUESTS}/count"),
+        *docs_probes(),
+    ]
+
+
+def docs_probes() -> list[Probe]:
+    """The landing page (HTML and JSON) and the Swagger UI assets: never behind the control token."""
+    asset = f"{CONTROL}/docs/assets/{{asset}}"
+    return [
+        Probe("GET", "/", 200, _send("GET", "/", headers={"Accept": "text/html"}), LOCKED),
+        Probe("GET", "/", 200, _send("GET", "/", headers={"Accept": "application/json"}), LOCKED),
+        *(
+            Probe("GET", asset, 200, _send("GET", f"{CONTROL}/docs/assets/{name}"), LOCKED)
+            for name in ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png")
+        ),
+        Probe("GET", asset, 404, _send("GET", f"{CONTROL}/docs/assets/index.html"), LOCKED),
     ]

@@ -7,7 +7,7 @@ from collections import Counter
 
 from openapi_spec_validator import validate
 
-from tests.contract.openapi_doc import CONTROL_PREFIX, OPENAPI_FILE, deref, load, operations
+from tests.contract.openapi_doc import CONTROL_PREFIX, OPENAPI_FILE, deref, is_control, load, operations
 
 DOC = load(OPENAPI_FILE)
 OPS = list(operations(DOC))
@@ -29,7 +29,7 @@ def test_the_control_plane_is_tagged_and_marked_as_not_ringcentral() -> None:
     assert tag["x-emulator-control-plane"] is True
     assert "Not part of RingCentral's API" in tag["description"]
     for op in OPS:
-        control = op.path.startswith(CONTROL_PREFIX)
+        control = is_control(op.path)
         assert (op.spec.get("tags") == [CONTROL_TAG]) is control, op.key
         assert op.spec.get("x-emulator-control-plane", False) is control, op.key
         if control:
