@@ -26,7 +26,7 @@ from emulator.core.errors import (
     InvalidParameter,
     MalformedJson,
 )
-from emulator.core.scenario import LegState
+from emulator.core.scenario import CallState
 
 PREFIX = "/__emulator"
 TOKEN_HEADER = "x-emulator-control-token"
@@ -120,7 +120,7 @@ def iso(when: float | None) -> str | None:
     return datetime.fromtimestamp(when, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def status_json(state: LegState) -> dict[str, str]:
+def status_json(state: CallState) -> dict[str, str]:
     return {"callStatus": state.call.value, "callerStatus": state.caller.value, "calleeStatus": state.callee.value}
 
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from emulator.core.errors import ControlConflict
 from emulator.core.legs import Leg, LegAction, LegOverride, apply_action, hang_up, is_live
-from emulator.core.scenario import LegState, Scenario
+from emulator.core.scenario import CallState, Scenario
 from emulator.core.statuses import derive_call_status
 
 
@@ -22,7 +22,7 @@ class CallView:
     """What a read sees: the step reached, the statuses, and whether (and when) the call ended."""
 
     index: int
-    state: LegState
+    state: CallState
     ended_at: float | None
 
 
@@ -85,7 +85,7 @@ class RingOutCall:
     def cancel(self, now: float) -> bool:
         """Cancel while the callee has not answered (the platform's rule); True if it did."""
         current = self.view(now)
-        if current.ended_at is not None or current.state.callee_connected:
+        if current.ended_at is not None or current.state.callee_settled:
             return False
         self.cancelled_index = current.index
         self.cancelled_at = now
@@ -116,8 +116,8 @@ class RingOutCall:
             self.poll_ended_at = self.created_at
 
 
-def _cancelled(state: LegState) -> LegState:
+def _cancelled(state: CallState) -> CallState:
     """Legs still ringing become Rejected; a caller already on the line is hung up."""
     caller = hang_up(state.caller)
     callee = hang_up(state.callee)
-    return LegState(caller, callee, derive_call_status(caller, callee))
+    return CallState(caller, callee, derive_call_status(caller, callee))
