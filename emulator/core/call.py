@@ -104,6 +104,13 @@ class RingOutCall:
         self.overrides.append(LegOverride(now, leg, action, state))
         return self.view(now)
 
+    def scheduled_end(self) -> float | None:
+        """For a live call: when the clock alone will end it; ``None`` if only a read (poll mode)
+        or the control plane (a forced leg, a cancel) can."""
+        if self.frozen_index is not None or self.mode is ClockMode.POLL:
+            return None
+        return self.created_at + self.scenario.steps[-1].at
+
     def expired(self, now: float, retention: float) -> bool:
         if now < self.created_at + retention:
             return False  # a call ends at or after its creation (no clock moves back): no view needed
