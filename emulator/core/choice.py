@@ -12,7 +12,7 @@ from emulator.core.dialing import DialPlan
 from emulator.core.errors import UnknownScenario
 from emulator.core.magic_numbers import MagicTable, Side, delayed
 from emulator.core.rules import RuleBook
-from emulator.core.scenario import Scenario
+from emulator.core.scenario import Scenario, check_name
 
 POLICY_SCENARIO = "international_disabled"
 
@@ -61,6 +61,8 @@ def choose(scenarios: dict[str, Scenario], plan: DialPlan, header: str | None, s
 
 
 def lookup(scenarios: dict[str, Scenario], name: str, parameter: str = "X-Emulator-Scenario") -> Scenario:
+    """The scenario called ``name``: 400 naming ``parameter`` if the name is malformed or unknown."""
+    check_name(name, parameter)
     try:
         return scenarios[name]
     except KeyError:

@@ -11,9 +11,9 @@ from emulator.core.statuses import CallingStatus, derive_call_status
 
 _IN_PROGRESS = CallingStatus.IN_PROGRESS
 
-NAME_PATTERN = r"[a-z0-9][a-z0-9_\-]{0,63}"
-"""What a scenario name looks like, matched against the WHOLE name (``fullmatch``: no ``$`` that
-lets a trailing newline through, which once put a newline into a response header)."""
+NAME_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,63}$"
+"""What a scenario name looks like, always matched with ``fullmatch`` (``re.match`` lets ``$``
+match before a trailing newline, which once put a newline into a response header)."""
 _NAME = re.compile(NAME_PATTERN)
 
 
