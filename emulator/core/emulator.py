@@ -102,6 +102,8 @@ class Emulator:
         self.scenarios = dict(self._loaded)
         self.uploaded.clear()
         self.default_scenario = self.config.default_scenario
+        for book in (self.queue, self.rules):  # none may name a scenario that is gone
+            book.keep_only(self.scenarios)
 
     def _reset_clock(self) -> None:
         inner, start = self._clock_origin

@@ -45,3 +45,16 @@ def test_deleting_an_upload_that_replaced_a_loaded_scenario_is_fine_while_in_use
     emulator.delete_scenario("busy")
     assert emulator.scenarios["busy"] is loaded
     assert emulator.create_ringout(ALICE, REQUEST, None).call.scenario is loaded
+
+
+def test_resetting_the_scenarios_drops_the_rules_and_queue_entries_naming_an_upload() -> None:
+    emulator, _ = make()
+    emulator.upload_scenario(MINE)
+    emulator.upload_scenario(Scenario("busy", "mine", MINE.steps))  # replaces a loaded one
+    emulator.add_rule("mine", Match(), None)
+    emulator.add_rule("busy", Match(), None)
+    emulator.queue_scenario("mine", Match())
+    emulator.reset(["scenarios"])
+    assert [(rule.id, rule.scenario) for rule in emulator.rules.rules()] == [("2", "busy")]
+    assert len(emulator.queue) == 0
+    assert emulator.create_ringout(ALICE, REQUEST, None).call.scenario is emulator.scenarios["busy"]
