@@ -24,6 +24,7 @@ JSON_MEDIA_TYPES = ("application/json",)
 YAML_MEDIA_TYPES = ("application/yaml", "application/x-yaml", "text/yaml")
 UPLOAD_MEDIA_TYPES: tuple[str, ...] = JSON_MEDIA_TYPES + YAML_MEDIA_TYPES
 SCENARIO_SUFFIXES = (".yaml", ".yml")
+MAX_AT = 86_400
 
 
 class ScenarioFileError(ValueError):
@@ -36,7 +37,7 @@ class ScenarioFileError(ValueError):
 
 class _StepModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    at: Annotated[float, Field(strict=True, ge=0, le=86_400)]  # a number: not true, not "0"
+    at: Annotated[float, Field(strict=True, ge=0, le=MAX_AT)]  # a number: not true, not "0"
     caller: CallingStatus | None = None
     callee: CallingStatus | None = None
     call: CallingStatus | None = None
@@ -102,16 +103,29 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
 
 
 def _check_depth(text: str, where: str) -> None:
-    """Scan the parser's events (flat: no recursion, nothing built) before composing any node."""
-    depth = 0
+    """Scan the parser's events (flat: no recursion, nothing built) before composing any node. An
+    alias counts as deep as the node it names, so a chain of aliases cannot nest deeper either."""
+    open_nodes: list[tuple[str | None, int]] = []  # (anchor, height of the deepest child so far)
+    heights: dict[str, int] = {}  # anchor -> height of its node (a scalar 0, [] 1, [[]] 2 ...)
     for event in yaml.parse(text, Loader=SAFE_LOADER):
         if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                line = event.start_mark.line + 1 if event.start_mark is not None else "?"
-                raise ScenarioFileError([f"{where}: YAML error: nested deeper than {MAX_DEPTH} levels (line {line})"])
+            open_nodes.append((event.anchor, 0))
+            height = 0
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            depth -= 1
+            anchor, child = open_nodes.pop()
+            height = child + 1
+            if anchor is not None:
+                heights[anchor] = height
+        elif isinstance(event, yaml.AliasEvent):
+            height = heights.get(event.anchor or "", 0)
+        else:
+            continue  # scalars (height 0) and stream/document events
+        if len(open_nodes) + height > MAX_DEPTH:
+            line = event.start_mark.line + 1 if event.start_mark is not None else "?"
+            raise ScenarioFileError([f"{where}: YAML error: nested deeper than {MAX_DEPTH} levels (line {line})"])
+        if open_nodes and height:
+            anchor, child = open_nodes[-1]
+            open_nodes[-1] = (anchor, max(child, height))
 
 
 def parse_upload(name: str, body: bytes, media_type: str) -> Scenario:
@@ -168,8 +182,11 @@ def _order_problems(steps: Any, where: str) -> list[str]:
 
 
 def _at(step: Any) -> float | None:
+    """The step's ``at`` if it is a valid one (the field check reports the others)."""
     at = step.get("at") if isinstance(step, dict) else None
-    return float(at) if isinstance(at, int | float) and not isinstance(at, bool) else None
+    if isinstance(at, int | float) and not isinstance(at, bool) and 0 <= at <= MAX_AT:  # False for NaN
+        return float(at)
+    return None
 
 
 def load_scenario_file(path: Path) -> Scenario:

@@ -186,3 +186,36 @@ def test_the_last_step_must_end_the_call(steps: list[dict[str, object]], state: 
 def test_a_last_step_that_ends_the_call(last: dict[str, object]) -> None:
     document = {"description": "ends", "steps": [{"at": 0}, {"at": 4, "caller": "Success"}, last]}
     assert parse_upload("mine", json.dumps(document).encode(), "application/json").last_index == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "media_type"),
+    [
+        (b'{"description": "x", "steps": [{"at": 1' + b"0" * 400 + b"}]}", "application/json"),
+        (b"description: x\nsteps: [{at: 1" + b"0" * 400 + b"}]", "text/yaml"),
+    ],
+)
+def test_an_at_too_large_for_a_float_is_a_problem(body: bytes, media_type: str) -> None:
+    assert problems(body, media_type) == [f"{WHERE}: step 0, field at: Input should be a valid number"]
+
+
+def test_a_nan_at_is_a_problem() -> None:
+    assert problems(b"description: x\nsteps: [{at: 0}, {at: .nan}]", "text/yaml") == [
+        f"{WHERE}: step 1, field at: Input should be less than or equal to 86400"
+    ]
+
+
+def test_a_chain_of_aliases_counts_as_deep_as_what_it_names() -> None:
+    chain = ["a0: &a0 [1]", *(f"a{i}: &a{i} [*a{i - 1}]" for i in range(1, 2500)), "description: *a2499"]
+    assert problems("\n".join(chain).encode(), "text/yaml") == [f"{DEEP_YAML} (line 16)"]
+
+
+def test_aliases_within_the_bound_are_read() -> None:
+    body = b"description: x\nsteps: [&first {at: 0}, {at: 1, callee: Busy}]\nname: mine\n"
+    assert parse_upload("mine", body, "text/yaml").offsets == (0.0, 1.0)
+
+
+def test_a_node_that_contains_itself_is_a_problem_not_a_recursion() -> None:
+    assert problems(b"description: x\nsteps: &a [*a]", "text/yaml") == [
+        f"{WHERE}: step 0: Input should be a valid dictionary or instance of _StepModel"
+    ]
