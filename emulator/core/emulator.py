@@ -188,22 +188,19 @@ class Emulator:
             _not_found("scenario")
         if name not in self.uploaded:
             raise ControlConflict(detail=f"Scenario [{name}] was loaded from a file: only uploaded ones can be deleted")
-        if name not in self._loaded and (users := self._referrers(name)):
-            raise ControlConflict(
-                detail=f"Scenario [{name}] is used by: {', '.join(users)}; change or delete those first"
-            )
+        if name not in self._loaded:  # gone once deleted: nothing may still name it
+            users = ["the default scenario"] if self.default_scenario == name else []
+            users += [f"rule {rule.id}" for rule in self.rules.rules() if rule.scenario == name]
+            users += [f"queue entry {entry.id}" for entry in self.queue.rules() if entry.scenario == name]
+            if users:
+                raise ControlConflict(
+                    detail=f"Scenario [{name}] is used by: {', '.join(users)}; change or delete those first"
+                )
         self.uploaded.discard(name)
         if name in self._loaded:
             self.scenarios[name] = self._loaded[name]
         else:
             del self.scenarios[name]
-
-    def _referrers(self, name: str) -> list[str]:
-        """What would name a missing scenario if ``name`` went away: the default, rules, queue entries."""
-        users = ["the default scenario"] if self.default_scenario == name else []
-        users.extend(f"rule {rule.id}" for rule in self.rules.rules() if rule.scenario == name)
-        users.extend(f"queue entry {entry.id}" for entry in self.queue.rules() if entry.scenario == name)
-        return users
 
     def scenario(self, name: str) -> Scenario:
         return self.scenarios[name] if name in self.scenarios else _not_found("scenario")
