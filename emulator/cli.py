@@ -1,4 +1,4 @@
-"""``ringout-emulator``: serve (the default), or ``check-scenarios DIR``.
+"""``ringout-emulator``: serve (the default), or ``check-scenarios PATH`` (a scenario file or a directory).
 
 Every setting is a flag (``--clock manual``) and an env var (``RINGOUT_EMULATOR_CLOCK``); flags
 win. Bad settings or data files exit with status 2 and a message, before any port is bound."""
@@ -35,8 +35,8 @@ def _parser() -> argparse.ArgumentParser:
             help=f"{field.description} (env {env}; default {field.default})",
         )
     sub = parser.add_subparsers(dest="command")
-    check = sub.add_parser("check-scenarios", help="validate a directory of scenario files and exit")
-    check.add_argument("directory", type=Path)
+    check = sub.add_parser("check-scenarios", help="validate a scenario file, or a directory of them, and exit")
+    check.add_argument("path", type=Path, help="a .yaml / .yml scenario file, or a directory of them")
     return parser
 
 
@@ -50,14 +50,17 @@ def _fail(message: str) -> int:
     return 2
 
 
-def check_scenarios(directory: Path) -> int:
-    from emulator.scenario_files import ScenarioFileError, load_scenario_dir
+def check_scenarios(path: Path) -> int:
+    """Exit 0 naming every scenario that passed, or 2 listing every problem (none found is one)."""
+    from emulator.scenario_files import ScenarioFileError, load_scenario_path
 
     try:
-        found = load_scenario_dir(directory)
+        found = load_scenario_path(path)
+        if not found:
+            raise ScenarioFileError([f"{path}: no scenario found (no *.yaml or *.yml file)"])
     except ScenarioFileError as exc:
-        return _fail(f"{len(exc.problems)} problem(s) in {directory}:\n" + "\n".join(f"  {p}" for p in exc.problems))
-    print(f"{directory}: {len(found)} scenario(s) OK: {', '.join(sorted(found))}")
+        return _fail(f"{len(exc.problems)} problem(s) in {path}:\n" + "\n".join(f"  {p}" for p in exc.problems))
+    print(f"{path}: {len(found)} scenario(s) OK: {', '.join(sorted(found))}")
     return 0
 
 
@@ -74,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check-scenarios":
-        return check_scenarios(args.directory)
+        return check_scenarios(args.path)
     try:
         settings = load_settings(args)
     except ValidationError as exc:

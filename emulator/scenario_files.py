@@ -1,20 +1,30 @@
-"""Reads scenario YAML files into the core's ``Scenario``, with errors naming file, step, field."""
+"""Reads scenario documents (files and uploads alike) into the core's ``Scenario``, with errors
+naming the file or upload, the step and the field. ``load_document`` is the one loader."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import from_json
 
-from emulator.core.scenario import Scenario, Step
+from emulator.core.legs import is_live
+from emulator.core.scenario import NAME_PATTERN, Scenario, Step, valid_name
 from emulator.core.statuses import CallingStatus
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in: ~10x faster
 
-NAME_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,63}$"
+MAX_DOCUMENT_BYTES = 64 * 1024
+"""The largest scenario document read (a file or an upload); 100 steps take a few KiB."""
+MAX_DEPTH = 16
+"""How deeply a YAML document may nest (a scenario needs 3 levels: document, steps, step)."""
+JSON_MEDIA_TYPES = ("application/json",)
+YAML_MEDIA_TYPES = ("application/yaml", "application/x-yaml", "text/yaml")
+UPLOAD_MEDIA_TYPES: tuple[str, ...] = JSON_MEDIA_TYPES + YAML_MEDIA_TYPES
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+MAX_AT = 86_400
 
 
 class ScenarioFileError(ValueError):
@@ -27,7 +37,7 @@ class ScenarioFileError(ValueError):
 
 class _StepModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    at: float = Field(ge=0, le=86_400)
+    at: Annotated[float, Field(strict=True, ge=0, le=MAX_AT)]  # a number: not true, not "0"
     caller: CallingStatus | None = None
     callee: CallingStatus | None = None
     call: CallingStatus | None = None
@@ -39,44 +49,164 @@ class _ScenarioModel(BaseModel):
     description: str = Field(min_length=1, max_length=300)
     steps: list[_StepModel] = Field(min_length=1, max_length=100)
 
+    @field_validator("description")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if value.splitlines() != [value]:  # any line break, a trailing one too
+            raise ValueError("must be a single line")
+        return value
 
-def _order_problems(steps: list[_StepModel], where: str) -> list[str]:
-    """The timeline starts at 0 and never goes back; each problem names its step and field."""
-    problems = [] if steps[0].at == 0 else [f"{where}: step 0, field at: the first step must be at 0"]
-    for index in range(1, len(steps)):
-        if steps[index].at < steps[index - 1].at:
-            problems.append(
-                f"{where}: step {index}, field at: {steps[index].at:g} is before step {index - 1} "
-                f"(at {steps[index - 1].at:g})"
-            )
-    return problems
+
+def load_document(body: bytes, media_type: str, where: str) -> Any:
+    """The one loader of scenario documents, for files and uploads alike: at most
+    ``MAX_DOCUMENT_BYTES``, JSON or YAML by media type, nesting bounded before anything deep is
+    built (a deep document is a problem, never a ``RecursionError`` or a stalled server)."""
+    if len(body) > MAX_DOCUMENT_BYTES:
+        raise ScenarioFileError([f"{where}: larger than {MAX_DOCUMENT_BYTES} bytes"])
+    kind = media_type.split(";", 1)[0].strip().lower()
+    if kind in JSON_MEDIA_TYPES:
+        return _json(body, where)
+    if kind in YAML_MEDIA_TYPES:
+        return _yaml(body, where)
+    accepted = ", ".join(UPLOAD_MEDIA_TYPES)
+    raise ScenarioFileError([f"{where}: media type [{kind}] is not accepted; send one of: {accepted}"])
+
+
+def _json(body: bytes, where: str) -> Any:
+    # JSON goes through pydantic_core's parser, not the YAML one: exact JSON semantics (PyYAML is
+    # YAML 1.1, which reads some JSON differently) and its own bound (200 levels) on nesting,
+    # enforced while it parses, so no recursion ever gets deep.
+    try:
+        return from_json(body, allow_inf_nan=False)
+    except ValueError as exc:
+        raise ScenarioFileError([f"{where}: JSON error: {exc}"]) from None
+
+
+def _yaml(body: bytes, where: str) -> Any:
+    try:
+        text = body.decode("utf-8")
+        _check_depth(text, where)
+        return yaml.load(text, Loader=SAFE_LOADER)
+    except UnicodeDecodeError as exc:
+        raise ScenarioFileError([f"{where}: YAML error: not UTF-8 ({exc})"]) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioFileError([f"{where}: YAML error{_yaml_problem(exc)}"]) from None
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """One line: `` at line L, column C: <context>, <problem>``."""
+    if not isinstance(exc, yaml.MarkedYAMLError) or exc.problem_mark is None:
+        return f": {' '.join(str(exc).split())}"
+    mark = exc.problem_mark
+    said = ", ".join(part for part in (exc.context, exc.problem) if part)
+    return f" at line {mark.line + 1}, column {mark.column + 1}: {said}"
+
+
+def _check_depth(text: str, where: str) -> None:
+    """Scan the parser's events (flat: no recursion, nothing built) before composing any node. An
+    alias counts as deep as the node it names, so a chain of aliases cannot nest deeper either."""
+    open_nodes: list[tuple[str | None, int]] = []  # (anchor, height of the deepest child so far)
+    heights: dict[str, int] = {}  # anchor -> height of its node (a scalar 0, [] 1, [[]] 2 ...)
+    for event in yaml.parse(text, Loader=SAFE_LOADER):
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            open_nodes.append((event.anchor, 0))
+            height = 0
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            anchor, child = open_nodes.pop()
+            height = child + 1
+            if anchor is not None:
+                heights[anchor] = height
+        elif isinstance(event, yaml.AliasEvent):
+            height = heights.get(event.anchor or "", 0)
+        else:
+            continue  # scalars (height 0) and stream/document events
+        if len(open_nodes) + height > MAX_DEPTH:
+            line = event.start_mark.line + 1 if event.start_mark is not None else "?"
+            raise ScenarioFileError([f"{where}: YAML error: nested deeper than {MAX_DEPTH} levels (line {line})"])
+        if open_nodes and height:
+            anchor, child = open_nodes[-1]
+            open_nodes[-1] = (anchor, max(child, height))
+
+
+def parse_upload(name: str, body: bytes, media_type: str) -> Scenario:
+    """An uploaded scenario (``PUT /__emulator/scenarios/{name}``), checked exactly like a file."""
+    where = f"uploaded scenario {name!r}"
+    return parse_scenario(name, load_document(body, media_type, where), where)
 
 
 def parse_scenario(name: str, data: Any, where: str) -> Scenario:
-    """Validate one scenario's data (a file's YAML, or an uploaded body) into a ``Scenario``."""
-    if not re.match(NAME_PATTERN, name):
-        raise ScenarioFileError([f"{where}: name {name!r} must match {NAME_PATTERN}"])
+    """Validate one scenario's data into a ``Scenario``; every problem is found in one pass."""
+    problems = [] if valid_name(name) else [f"{where}: name {name!r} must match {NAME_PATTERN}"]
     if not isinstance(data, dict):
         got = "nothing" if data is None else f"a {type(data).__name__}"
-        raise ScenarioFileError([f"{where}: document: must be a mapping with description and steps, got {got}"])
+        raise ScenarioFileError(
+            [*problems, f"{where}: document: must be a mapping with description and steps, got {got}"]
+        )
+    model = None
     try:
         model = _ScenarioModel.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioFileError([f"{where}: {_location(err['loc'])}: {err['msg']}" for err in exc.errors()]) from None
-    if model.name is not None and model.name != name:
-        raise ScenarioFileError([f"{where}: name: {model.name!r} differs from the file stem {name!r}"])
-    if problems := _order_problems(model.steps, where):
+        problems.extend(f"{where}: {_location(err['loc'])}: {err['msg']}" for err in exc.errors())
+    problems.extend(_order_problems(data.get("steps"), where))
+    declared = data.get("name")
+    if isinstance(declared, str) and declared != name:
+        problems.append(f"{where}: name: {declared!r} differs from the file stem {name!r}")
+    if problems or model is None:
         raise ScenarioFileError(problems)
     steps = tuple(Step(at=s.at, caller=s.caller, callee=s.callee, call=s.call) for s in model.steps)
-    return Scenario(name=name, description=model.description, steps=steps)
+    scenario = Scenario(name=name, description=model.description, steps=steps)
+    last = scenario.states[-1]
+    if is_live(last):
+        raise ScenarioFileError(
+            [
+                f"{where}: step {scenario.last_index}: the call is still live after the last step "
+                f"(call {last.call}, caller {last.caller}, callee {last.callee}): "
+                "the last step must end it (a leg fails, or both legs are Finished)"
+            ]
+        )
+    return scenario
+
+
+def _order_problems(steps: Any, where: str) -> list[str]:
+    """The timeline starts at 0 and never goes back; read from the raw steps, so these problems
+    are reported with the field problems (a step whose ``at`` is no number is left out)."""
+    if not isinstance(steps, list):
+        return []
+    ats = [_at(step) for step in steps]
+    problems = [] if not ats or ats[0] in (None, 0) else [f"{where}: step 0, field at: the first step must be at 0"]
+    for index in range(1, len(ats)):
+        at, before = ats[index], ats[index - 1]
+        if at is not None and before is not None and at < before:
+            problems.append(f"{where}: step {index}, field at: {at:g} is before step {index - 1} (at {before:g})")
+    return problems
+
+
+def _at(step: Any) -> float | None:
+    """The step's ``at`` if it is a valid one (the field check reports the others)."""
+    at = step.get("at") if isinstance(step, dict) else None
+    if isinstance(at, int | float) and not isinstance(at, bool) and 0 <= at <= MAX_AT:  # False for NaN
+        return float(at)
+    return None
 
 
 def load_scenario_file(path: Path) -> Scenario:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ScenarioFileError([f"{path}: cannot be read as YAML: {exc}"]) from None
-    return parse_scenario(path.stem, data, str(path))
+        body = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioFileError([f"{path}: cannot be read: {exc.strerror or exc}"]) from None
+    return parse_scenario(path.stem, load_document(body, "application/yaml", str(path)), str(path))
+
+
+def load_scenario_path(path: Path) -> dict[str, Scenario]:
+    """One scenario file (``.yaml`` or ``.yml``), or every one in a directory."""
+    if path.is_dir():
+        return load_scenario_dir(path)
+    if not path.exists():
+        raise ScenarioFileError([f"{path}: no such file or directory"])
+    if path.suffix not in SCENARIO_SUFFIXES:
+        raise ScenarioFileError([f"{path}: not a scenario file (the name must end in .yaml or .yml)"])
+    scenario = load_scenario_file(path)
+    return {scenario.name: scenario}
 
 
 def load_scenario_dir(directory: Path) -> dict[str, Scenario]:
@@ -85,7 +215,7 @@ def load_scenario_dir(directory: Path) -> dict[str, Scenario]:
         raise ScenarioFileError([f"{directory}: not a directory"])
     found: dict[str, Scenario] = {}
     problems: list[str] = []
-    for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
+    for path in sorted(p for suffix in SCENARIO_SUFFIXES for p in directory.glob(f"*{suffix}")):
         try:
             scenario = load_scenario_file(path)
         except ScenarioFileError as exc:
@@ -113,15 +243,3 @@ def _location(loc: tuple[int | str, ...]) -> str:
         rest = ".".join(str(part) for part in loc[2:])
         return f"step {loc[1]}" + (f", field {rest}" if rest else "")
     return "field " + ".".join(str(part) for part in loc) if loc else "document"
-
-
-UPLOAD_MEDIA_TYPES = ("application/json", "application/yaml", "application/x-yaml", "text/yaml")
-
-
-def parse_upload(name: str, body: bytes, media_type: str) -> Scenario:
-    """An uploaded body (JSON or YAML) into a ``Scenario``."""
-    try:
-        data = yaml.load(body, Loader=SAFE_LOADER)
-    except (yaml.YAMLError, RecursionError) as exc:
-        raise ScenarioFileError([f"uploaded scenario {name!r}: cannot be read: {exc}"]) from None
-    return parse_scenario(name, data, f"uploaded scenario {name!r}")

@@ -52,7 +52,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Served:
 
 
 def bad_dir(tmp_path: Path) -> Path:
-    (tmp_path / "good.yaml").write_text("description: ok\nsteps: [{at: 0}]\n", encoding="utf-8")
+    (tmp_path / "good.yaml").write_text("description: ok\nsteps: [{at: 0, callee: Busy}]\n", encoding="utf-8")
     (tmp_path / "bad.yaml").write_text("description: x\nsteps: [{at: 0}, {at: 1, caller: Sucess}]\n", encoding="utf-8")
     (tmp_path / "worse.yaml").write_text("steps: [{at: 0}]\n", encoding="utf-8")
     return tmp_path
@@ -82,8 +82,64 @@ def test_check_scenarios_on_a_missing_dir(tmp_path: Path, capsys: pytest.Capture
     assert main(["check-scenarios", str(tmp_path / "nope")]) == 2
     assert (
         capsys.readouterr().err
-        == f"ringout-emulator: 1 problem(s) in {tmp_path / 'nope'}:\n  {tmp_path / 'nope'}: not a directory\n"
+        == f"ringout-emulator: 1 problem(s) in {tmp_path / 'nope'}:\n  {tmp_path / 'nope'}: no such file or directory\n"
     )
+
+
+ENDS = "description: ok\nsteps: [{at: 0, callee: Busy}]\n"
+
+
+def check(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(["check-scenarios", str(path)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_scenarios_on_an_empty_dir_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "notes.txt").write_text("not a scenario", encoding="utf-8")
+    expected = (
+        f"ringout-emulator: 1 problem(s) in {tmp_path}:\n  {tmp_path}: no scenario found (no *.yaml or *.yml file)\n"
+    )
+    assert check(tmp_path, capsys) == (2, "", expected)
+
+
+def test_check_scenarios_reads_yml_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "one.yaml").write_text(ENDS, encoding="utf-8")
+    (tmp_path / "two.yml").write_text(ENDS, encoding="utf-8")
+    assert check(tmp_path, capsys) == (0, f"{tmp_path}: 2 scenario(s) OK: one, two\n", "")
+
+
+def test_check_scenarios_refuses_a_stem_present_as_yaml_and_yml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "twice.yaml").write_text(ENDS, encoding="utf-8")
+    (tmp_path / "twice.yml").write_text(ENDS, encoding="utf-8")
+    expected = (
+        f"ringout-emulator: 1 problem(s) in {tmp_path}:\n"
+        f"  {tmp_path / 'twice.yml'}: scenario 'twice' is defined twice in {tmp_path}\n"
+    )
+    assert check(tmp_path, capsys) == (2, "", expected)
+
+
+def test_check_scenarios_on_one_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "fine.yml"
+    good.write_text(ENDS, encoding="utf-8")
+    assert check(good, capsys) == (0, f"{good}: 1 scenario(s) OK: fine\n", "")
+    bad = tmp_path / "never_ends.yaml"
+    bad.write_text("description: x\nsteps: [{at: 0}]\n", encoding="utf-8")
+    expected = (
+        f"ringout-emulator: 1 problem(s) in {bad}:\n  {bad}: step 0: the call is still live after the last step "
+        "(call InProgress, caller InProgress, callee InProgress): the last step must end it "
+        "(a leg fails, or both legs are Finished)\n"
+    )
+    assert check(bad, capsys) == (2, "", expected)
+    other = tmp_path / "notes.txt"
+    other.write_text(ENDS, encoding="utf-8")
+    expected = (
+        f"ringout-emulator: 1 problem(s) in {other}:\n"
+        f"  {other}: not a scenario file (the name must end in .yaml or .yml)\n"
+    )
+    assert check(other, capsys) == (2, "", expected)
 
 
 def test_python_dash_m_emulator_check_scenarios(tmp_path: Path) -> None:

@@ -17,6 +17,10 @@ from emulator.scenario_files import ScenarioFileError, load_catalogue, load_scen
 from tests.conftest import RINGOUT, SEED_SAMPLE
 
 MakeClient = Callable[..., TestClient]
+INSTANT = (
+    "description: instant success\n"
+    "steps: [{at: 0, caller: Success, callee: Success}, {at: 1, caller: Finished, callee: Finished}]\n"
+)
 GOOD = "description: fine\nsteps:\n  - {at: 0}\n  - {at: 2, caller: Busy}\n"
 
 
@@ -63,7 +67,10 @@ def problems_of(path: Path) -> list[str]:
         ("name: other\ndescription: x\nsteps: [{at: 0}]\n", "name: 'other' differs from the file stem 'scn'"),
         ("- a\n- b\n", "document: must be a mapping with description and steps, got a list"),
         ("", "document: must be a mapping with description and steps, got nothing"),
-        ("description: [unclosed\n", "cannot be read as YAML: while parsing a flow sequence"),
+        (
+            "description: [unclosed\n",
+            "YAML error at line 2, column 1: while parsing a flow sequence, did not find expected",
+        ),
     ],
 )
 def test_errors_name_the_file_the_step_and_the_field(tmp_path: Path, text: str, expected: str) -> None:
@@ -80,7 +87,7 @@ def test_a_bad_file_name(tmp_path: Path) -> None:
 def test_an_unreadable_file(tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
     path.write_bytes(b"description: caf\xe9\nsteps: [{at: 0}]\n")
-    assert problems_of(path)[0].startswith(f"{path}: cannot be read as YAML: ")
+    assert problems_of(path)[0].startswith(f"{path}: YAML error: not UTF-8 (")
 
 
 def test_a_directory_reports_every_problem_at_once(tmp_path: Path) -> None:
@@ -118,9 +125,7 @@ def test_a_good_file(tmp_path: Path) -> None:
 
 def test_a_user_directory_adds_to_and_overrides_the_bundled_ones(tmp_path: Path) -> None:
     write(tmp_path, "my_busy.yaml", GOOD)
-    write(
-        tmp_path, "success.yaml", "description: instant success\nsteps: [{at: 0, caller: Success, callee: Success}]\n"
-    )
+    write(tmp_path, "success.yaml", INSTANT)
     catalogue = load_catalogue(bundled_scenarios_dir(), tmp_path)
     assert sorted(catalogue) == sorted({*load_scenario_dir(bundled_scenarios_dir()), "my_busy"})
     assert catalogue["success"].description == "instant success"
@@ -131,9 +136,7 @@ def test_a_user_directory_through_the_settings(
     make_client: MakeClient, tmp_path: Path, manual_clock: ManualClock
 ) -> None:
     write(tmp_path, "my_busy.yaml", GOOD)
-    write(
-        tmp_path, "success.yaml", "description: instant success\nsteps: [{at: 0, caller: Success, callee: Success}]\n"
-    )
+    write(tmp_path, "success.yaml", INSTANT)
     client = make_client(clock="manual", scenarios_dir=tmp_path)
     added = client.post(RINGOUT, json=SEED_SAMPLE, headers={"X-Emulator-Scenario": "my_busy"})
     assert added.headers["x-emulator-scenario"] == "my_busy"

@@ -16,7 +16,7 @@ from emulator.api.routing import route
 from emulator.core.emulator import CallResult
 from emulator.core.errors import MandatoryParameterMissing
 from emulator.core.legs import Leg, LegAction
-from emulator.core.scenario import LegState
+from emulator.core.scenario import CallState
 from emulator.core.statuses import CallingStatus
 from emulator.core.timeline import TimelineEntry
 
@@ -38,7 +38,7 @@ class CallsQuery(Query):
     extension_id: str | None = Field(None, alias="extensionId", max_length=64)
 
 
-def status_json(state: LegState) -> dict[str, str]:
+def status_json(state: CallState) -> dict[str, str]:
     return {"callStatus": state.call.value, "callerStatus": state.caller.value, "calleeStatus": state.callee.value}
 
 

@@ -1,23 +1,33 @@
 """The outermost middleware, a pure ASGI one (no ``BaseHTTPMiddleware``: it sits in every request):
-every response carries an ``RCRequestId`` (from the emulator's seedable id source), and every
-request outside the control plane gets a journal entry with its status (499 when the client went
-away before an answer). Control-plane requests (``/__emulator/...``) are not journaled: the
-journal is what *the app under test* did."""
+every response carries an ``RCRequestId`` (from the emulator's seedable id source), every request
+outside the control plane gets a journal entry with its status (499 when the client went away
+before an answer), and a control-plane path with a control character (``%0A``...) is refused
+before routing (Starlette's mount pattern would drop a trailing newline and route the rest).
+Control-plane requests (``/__emulator/...``) are not journaled: the journal is what *the app
+under test* did."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from time import perf_counter
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from emulator.api.errors import REQUEST_ID_KEY
+from emulator.api.errors import REQUEST_ID_KEY, error_response
 from emulator.api.journal import STATE_KEYS, Journal
 from emulator.core.call import RingOutCall
 from emulator.core.clock import Clock
+from emulator.core.errors import InvalidParameterDetail
 
 SKIP_PREFIX = "/__emulator"
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
+async def refuse_path(scope: Scope, receive: Receive, send: Send) -> None:
+    detail = "A path may not hold control characters."
+    await error_response(InvalidParameterDetail("path", detail=detail))(scope, receive, send)
 
 
 class JournalMiddleware:
@@ -34,14 +44,16 @@ class JournalMiddleware:
         state = scope.setdefault("state", {})
         request_id = state[REQUEST_ID_KEY] = self.request_id()
         header = (b"rcrequestid", request_id.encode())
-        if not self.journal.enabled or scope["path"].startswith(SKIP_PREFIX):
+        control = scope["path"].startswith(SKIP_PREFIX)
+        app = refuse_path if control and CONTROL_CHARACTER.search(scope["path"]) else self.app
+        if not self.journal.enabled or control:
 
             async def send_with_id(message: Message) -> None:
                 if message["type"] == "http.response.start":
                     message["headers"] = [*message.get("headers", ()), header]
                 await send(message)
 
-            await self.app(scope, receive, send_with_id)
+            await app(scope, receive, send_with_id)
             return
         entry = self.journal.start(
             scope["method"], scope["path"], scope["query_string"], scope["headers"], self.clock.now(), state
@@ -55,7 +67,7 @@ class JournalMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, noting_send)
+            await app(scope, receive, noting_send)
         except Exception:
             entry.status = entry.status or 500
             raise

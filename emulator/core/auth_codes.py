@@ -16,7 +16,7 @@ from emulator.core.errors import (
     InvalidOAuthParameter,
     RedirectUriMismatch,
 )
-from emulator.core.ids import IdSource
+from emulator.core.ids import IdSource, fresh
 
 CODE_TTL = 60.0
 PKCE_METHODS = ("S256", "plain")
@@ -62,7 +62,7 @@ class CodeStore:
             raise InvalidOAuthParameter("code_challenge_method")
         if len(self._codes) >= self.max_codes:
             self._make_room(now)
-        code = self.ids.token("emu-code-", 24)
+        code = fresh(lambda: self.ids.token("emu-code-", 24), self._codes)
         uri, given = redirect
         self._codes[code] = CodeGrant(app, extension, uri, given, challenge, method or "plain", now + CODE_TTL)
         return code

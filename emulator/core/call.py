@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from emulator.core.errors import ControlConflict
 from emulator.core.legs import Leg, LegAction, LegOverride, apply_action, hang_up, is_live
-from emulator.core.scenario import LegState, Scenario
+from emulator.core.scenario import CallState, Scenario
 from emulator.core.statuses import derive_call_status
 
 
@@ -22,7 +22,7 @@ class CallView:
     """What a read sees: the step reached, the statuses, and whether (and when) the call ended."""
 
     index: int
-    state: LegState
+    state: CallState
     ended_at: float | None
 
 
@@ -85,7 +85,7 @@ class RingOutCall:
     def cancel(self, now: float) -> bool:
         """Cancel while the callee has not answered (the platform's rule); True if it did."""
         current = self.view(now)
-        if current.ended_at is not None or current.state.callee_connected:
+        if current.ended_at is not None or current.state.callee_settled:
             return False
         self.cancelled_index = current.index
         self.cancelled_at = now
@@ -104,6 +104,13 @@ class RingOutCall:
         self.overrides.append(LegOverride(now, leg, action, state))
         return self.view(now)
 
+    def scheduled_end(self) -> float | None:
+        """For a live call: when the clock alone will end it; ``None`` if only a read (poll mode)
+        or the control plane (a forced leg, a cancel) can."""
+        if self.frozen_index is not None or self.mode is ClockMode.POLL:
+            return None
+        return self.created_at + self.scenario.steps[-1].at
+
     def expired(self, now: float, retention: float) -> bool:
         if now < self.created_at + retention:
             return False  # a call ends at or after its creation (no clock moves back): no view needed
@@ -116,8 +123,8 @@ class RingOutCall:
             self.poll_ended_at = self.created_at
 
 
-def _cancelled(state: LegState) -> LegState:
+def _cancelled(state: CallState) -> CallState:
     """Legs still ringing become Rejected; a caller already on the line is hung up."""
     caller = hang_up(state.caller)
     callee = hang_up(state.callee)
-    return LegState(caller, callee, derive_call_status(caller, callee))
+    return CallState(caller, callee, derive_call_status(caller, callee))

@@ -10,9 +10,9 @@ from enum import StrEnum
 
 from emulator.core.dialing import DialPlan
 from emulator.core.errors import UnknownScenario
-from emulator.core.magic_numbers import MagicTable, Side, delayed
+from emulator.core.magic_numbers import MagicTable, Side
 from emulator.core.rules import RuleBook
-from emulator.core.scenario import Scenario
+from emulator.core.scenario import Scenario, check_name
 
 POLICY_SCENARIO = "international_disabled"
 
@@ -56,11 +56,13 @@ def choose(scenarios: dict[str, Scenario], plan: DialPlan, header: str | None, s
         return Choice(lookup(scenarios, POLICY_SCENARIO), Source.POLICY)
     magic = sources.magic.match(Side.CALLEE, plan.to_number) or sources.magic.match(Side.CALLER, plan.from_number)
     if magic is not None:
-        return Choice(delayed(lookup(scenarios, magic.scenario), magic.delay), Source.MAGIC_NUMBER)
+        return Choice(sources.magic.scenario(magic, lookup(scenarios, magic.scenario)), Source.MAGIC_NUMBER)
     return Choice(lookup(scenarios, sources.default), Source.DEFAULT)
 
 
 def lookup(scenarios: dict[str, Scenario], name: str, parameter: str = "X-Emulator-Scenario") -> Scenario:
+    """The scenario called ``name``: 400 naming ``parameter`` if the name is malformed or unknown."""
+    check_name(name, parameter)
     try:
         return scenarios[name]
     except KeyError:

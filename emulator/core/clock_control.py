@@ -1,11 +1,16 @@
 """The emulator's clock as the control plane sees it: a mode (real / manual / poll) that can be
-switched at run time without time jumping, and moves that only a manual clock accepts."""
+switched at run time without time jumping, and moves that only a manual clock accepts. Every
+move is checked (range, direction, speed) before anything changes."""
 
 from __future__ import annotations
 
+import math
+
 from emulator.core.call import ClockMode
-from emulator.core.clock import Clock, ManualClock, SystemClock
+from emulator.core.clock import TIME_RANGE, Clock, ManualClock, SystemClock, in_range, speed_problem
 from emulator.core.errors import ControlConflict, InvalidParameterDetail
+
+BACKWARDS = "A manual clock never moves backwards."
 
 
 class ControlledClock:
@@ -21,6 +26,8 @@ class ControlledClock:
         return self.inner.now()
 
     def switch(self, mode: ClockMode, speed: float | None = None) -> None:
+        if speed is not None and (problem := speed_problem(speed)) is not None:
+            raise InvalidParameterDetail("speed", detail=f"The clock's {problem}.")
         now = self.inner.now()
         if speed is not None:
             self.speed = speed
@@ -38,19 +45,26 @@ class ControlledClock:
 
     def advance(self, seconds: float) -> None:
         clock = self.manual("advance")
-        if seconds < 0:
-            raise InvalidParameterDetail("seconds", detail="A manual clock never moves backwards.")
+        if math.isnan(seconds) or seconds < 0:
+            raise InvalidParameterDetail("seconds", detail=BACKWARDS)
+        if not in_range(clock.now() + seconds):
+            raise InvalidParameterDetail("seconds", detail=f"The clock must stay within {TIME_RANGE}.")
         clock.shift(seconds)
 
     def check_set(self, mode: ClockMode, when: float) -> None:
         """Would ``set(when)`` apply once the clock is in ``mode``? Raises as ``set`` would."""
         if mode is ClockMode.REAL:
             raise ControlConflict(detail="Cannot set a real clock: switch the clock to manual or poll mode first")
-        if when < self.now():
-            raise InvalidParameterDetail("now", detail="A manual clock never moves backwards.")
+        _check_when(when, self.now())
 
     def set(self, when: float) -> None:
         clock = self.manual("set")
-        if when < clock.now():
-            raise InvalidParameterDetail("now", detail="A manual clock never moves backwards.")
+        _check_when(when, clock.now())
         clock.move_to(when)
+
+
+def _check_when(when: float, now: float) -> None:
+    if not in_range(when):
+        raise InvalidParameterDetail("now", detail=f"The clock must stay within {TIME_RANGE}.")
+    if when < now:
+        raise InvalidParameterDetail("now", detail=BACKWARDS)

@@ -16,13 +16,13 @@ from emulator.core.credentials import Credentials
 from emulator.core.dialing import RingOutRequest, plan_call
 from emulator.core.directory import App, Directory, Extension
 from emulator.core.errors import ControlConflict, InvalidParameterDetail, ResourceNotFound
-from emulator.core.ids import IdSource
+from emulator.core.ids import IdSource, fresh
 from emulator.core.legs import Leg, LegAction
 from emulator.core.magic_numbers import MagicTable
 from emulator.core.oauth import OAuthServer
 from emulator.core.phone import Validation
 from emulator.core.rules import MAX_RULES, Match, Rule, RuleBook, RuleBookFull
-from emulator.core.scenario import Scenario
+from emulator.core.scenario import Scenario, check_name
 from emulator.core.store import CallStore
 from emulator.core.timeline import TimelineEntry, timeline
 from emulator.core.tokens import Session, TokenStore
@@ -106,6 +106,8 @@ class Emulator:
         self.scenarios = dict(self._loaded)
         self.uploaded.clear()
         self.default_scenario = self.config.default_scenario
+        for book in (self.queue, self.rules):  # none may name a scenario that is gone
+            book.keep_only(self.scenarios)
 
     def _reset_clock(self) -> None:
         inner, start = self._clock_origin
@@ -123,7 +125,7 @@ class Emulator:
         choice = choose(self.scenarios, plan, scenario_header, sources)
         now = self.clock.now()
         call = RingOutCall(
-            id=self.ids.ringout_id(),
+            id=fresh(self.ids.ringout_id, self.calls),  # a reseeded source may repeat a stored id
             account_id=account.id,
             extension_id=extension.id,
             from_number=plan.from_number,
@@ -142,12 +144,17 @@ class Emulator:
 
     def read_ringout(self, extension: Extension, call_id: str) -> CallResult:
         call = self._owned(extension, call_id)
-        return CallResult(call, call.poll(self.clock.now()))
+        view = call.poll(self.clock.now())
+        if view.ended_at is not None:
+            self.calls.ended()  # a poll may have ended it: a store full of live calls has room again
+        return CallResult(call, view)
 
     def cancel_ringout(self, extension: Extension, call_id: str) -> tuple[bool, CallResult]:
         call = self._owned(extension, call_id)
         now = self.clock.now()
         cancelled = call.cancel(now)
+        if cancelled:
+            self.calls.ended()
         return cancelled, CallResult(call, call.view(now))
 
     def _owned(self, extension: Extension, call_id: str) -> RingOutCall:
@@ -227,6 +234,7 @@ class Emulator:
 
     def upload_scenario(self, scenario: Scenario) -> bool:
         """Add or replace a scenario; True if the name was new."""
+        check_name(scenario.name, "name")
         if scenario.name == "queue":
             raise ControlConflict(detail="The name [queue] is reserved for the scenario queue")
         if scenario.name not in self.uploaded and len(self.uploaded) >= MAX_UPLOADED_SCENARIOS:
@@ -244,6 +252,14 @@ class Emulator:
             _not_found("scenario")
         if name not in self.uploaded:
             raise ControlConflict(detail=f"Scenario [{name}] was loaded from a file: only uploaded ones can be deleted")
+        if name not in self._loaded:  # gone once deleted: nothing may still name it
+            users = ["the default scenario"] if self.default_scenario == name else []
+            users += [f"rule {rule.id}" for rule in self.rules.rules() if rule.scenario == name]
+            users += [f"queue entry {entry.id}" for entry in self.queue.rules() if entry.scenario == name]
+            if users:
+                raise ControlConflict(
+                    detail=f"Scenario [{name}] is used by: {', '.join(users)}; change or delete those first"
+                )
         self.uploaded.discard(name)
         if name in self._loaded:
             self.scenarios[name] = self._loaded[name]
@@ -289,7 +305,10 @@ class Emulator:
     def force_leg(self, call_id: str, leg: Leg, action: LegAction) -> CallResult:
         now = self.clock.now()
         call = self.calls.get(call_id, now) or _not_found("ringOutId")
-        return CallResult(call, call.force(leg, action, now))
+        view = call.force(leg, action, now)
+        if view.ended_at is not None:
+            self.calls.ended()
+        return CallResult(call, view)
 
 
 def _add(book: RuleBook, what: str, name: str, match: Match, times: int | None) -> Rule:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import random
 import uuid
+from collections.abc import Callable, Container
 
 
 class IdSource:
@@ -35,3 +36,13 @@ class IdSource:
     def request_id(self) -> str:
         """An ``RCRequestId`` (a UUID), reproducible when seeded."""
         return str(uuid.UUID(int=self._request_rng.getrandbits(128), version=4))
+
+
+def fresh(make: Callable[[], str], taken: Container[str]) -> str:
+    """A value from ``make`` that is not in ``taken``: a reseeded source repeats its sequence, and
+    an id it reissues would hand a stored call (token, code) to someone else. Drawing again keeps
+    a seeded sequence reproducible."""
+    value = make()
+    while value in taken:
+        value = make()
+    return value

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from emulator.core.errors import ControlConflict
-from emulator.core.scenario import LegState
+from emulator.core.scenario import CallState
 from emulator.core.statuses import ANSWERED, CallingStatus, derive_call_status
 
 
@@ -39,10 +39,10 @@ class LegOverride:
     at: float
     leg: Leg
     action: LegAction
-    state: LegState
+    state: CallState
 
 
-def apply_action(state: LegState, leg: Leg, action: LegAction) -> LegState:
+def apply_action(state: CallState, leg: Leg, action: LegAction) -> CallState:
     """The state after ``action`` on ``leg``. A ringing leg can be answered, busy, unanswered or
     rejected; an answered leg can hang up, which ends the call (answered legs Finished, a leg
     still ringing Rejected). Anything else is a 409."""
@@ -57,7 +57,7 @@ def apply_action(state: LegState, leg: Leg, action: LegAction) -> LegState:
     return _with(status, state.callee) if leg is Leg.CALLER else _with(state.caller, status)
 
 
-def is_live(state: LegState) -> bool:
+def is_live(state: CallState) -> bool:
     """Still ringing (no leg failed yet) or both parties talking."""
     if state.caller is CallingStatus.SUCCESS and state.callee is CallingStatus.SUCCESS:
         return True
@@ -74,5 +74,5 @@ def hang_up(leg: CallingStatus) -> CallingStatus:
     return leg
 
 
-def _with(caller: CallingStatus, callee: CallingStatus) -> LegState:
-    return LegState(caller, callee, derive_call_status(caller, callee))
+def _with(caller: CallingStatus, callee: CallingStatus) -> CallState:
+    return CallState(caller, callee, derive_call_status(caller, callee))

@@ -37,42 +37,64 @@ class MagicNumber:
         return tuple(prefix + self.suffix for prefix, _ in RANGES)
 
 
-_CALLEE = (
-    "success",
-    "busy",
-    "no_answer",
-    "rejected",
-    "generic_error",
-    "destination_blocked",
-    "international_disabled",
-    "not_enough_funds",
-    "no_answering_machine",
-    "internal_failure",
+MAGIC_NUMBERS: tuple[MagicNumber, ...] = (
+    # callee side (``to``): 0N plays the scenario, 1N the same 20 s slower
+    MagicNumber("00", Side.CALLEE, "success"),
+    MagicNumber("01", Side.CALLEE, "busy"),
+    MagicNumber("02", Side.CALLEE, "no_answer"),
+    MagicNumber("03", Side.CALLEE, "rejected"),
+    MagicNumber("04", Side.CALLEE, "generic_error"),
+    MagicNumber("05", Side.CALLEE, "destination_blocked"),
+    MagicNumber("06", Side.CALLEE, "international_disabled"),
+    MagicNumber("07", Side.CALLEE, "not_enough_funds"),
+    MagicNumber("08", Side.CALLEE, "no_answering_machine"),
+    MagicNumber("09", Side.CALLEE, "internal_failure"),
+    MagicNumber("10", Side.CALLEE, "success", SLOW_DELAY),
+    MagicNumber("11", Side.CALLEE, "busy", SLOW_DELAY),
+    MagicNumber("12", Side.CALLEE, "no_answer", SLOW_DELAY),
+    MagicNumber("13", Side.CALLEE, "rejected", SLOW_DELAY),
+    MagicNumber("14", Side.CALLEE, "generic_error", SLOW_DELAY),
+    MagicNumber("15", Side.CALLEE, "destination_blocked", SLOW_DELAY),
+    MagicNumber("16", Side.CALLEE, "international_disabled", SLOW_DELAY),
+    MagicNumber("17", Side.CALLEE, "not_enough_funds", SLOW_DELAY),
+    MagicNumber("18", Side.CALLEE, "no_answering_machine", SLOW_DELAY),
+    MagicNumber("19", Side.CALLEE, "internal_failure", SLOW_DELAY),
+    # caller side (``from``): 5N plays the scenario, 6N the same 20 s slower
+    MagicNumber("50", Side.CALLER, "caller_busy"),
+    MagicNumber("51", Side.CALLER, "caller_no_answer"),
+    MagicNumber("52", Side.CALLER, "caller_hangs_up_while_ringing"),
+    MagicNumber("53", Side.CALLER, "prompt_not_confirmed"),
+    MagicNumber("60", Side.CALLER, "caller_busy", SLOW_DELAY),
+    MagicNumber("61", Side.CALLER, "caller_no_answer", SLOW_DELAY),
+    MagicNumber("62", Side.CALLER, "caller_hangs_up_while_ringing", SLOW_DELAY),
+    MagicNumber("63", Side.CALLER, "prompt_not_confirmed", SLOW_DELAY),
 )
-_CALLER = ("caller_busy", "caller_no_answer", "caller_hangs_up_while_ringing", "prompt_not_confirmed")
-
-
-def _table() -> tuple[MagicNumber, ...]:
-    rows: list[MagicNumber] = []
-    for base, side, names in ((0, Side.CALLEE, _CALLEE), (50, Side.CALLER, _CALLER)):
-        for offset, delay in ((0, 0.0), (10, SLOW_DELAY)):
-            rows.extend(MagicNumber(f"{base + offset + i:02d}", side, name, delay) for i, name in enumerate(names))
-    return tuple(rows)
-
-
-MAGIC_NUMBERS: tuple[MagicNumber, ...] = _table()
-"""Immutable data (a constant, not state)."""
+"""The table, written out: a suffix never moves when a scenario is added (immutable data, not state)."""
 
 
 class MagicTable:
-    """O(1) lookup of an E.164 number in the table, for one side."""
+    """O(1) lookup of an E.164 number in the table, for one side, and the scenario a row plays."""
 
     def __init__(self, rows: tuple[MagicNumber, ...] = MAGIC_NUMBERS) -> None:
         self.rows = rows
         self._by_number = {(row.side, number): row for row in rows for number in row.numbers()}
+        self._slow: dict[tuple[str, float], tuple[Scenario, Scenario]] = {}  # (name, delay) -> (base, derived)
 
     def match(self, side: Side, number: str) -> MagicNumber | None:
         return self._by_number.get((side, number))
+
+    def scenario(self, row: MagicNumber, base: Scenario) -> Scenario:
+        """What ``row`` plays when its scenario is ``base``: a slow variant is built once per base
+        and shared by every call (built per call, it cost ~800 B more per stored call); one per row
+        is kept."""
+        if row.delay == 0:
+            return base
+        key = (row.scenario, row.delay)
+        cached = self._slow.get(key)
+        if cached is None or cached[0] is not base:  # first use, or the scenario was replaced
+            cached = (base, delayed(base, row.delay))
+            self._slow[key] = cached
+        return cached[1]
 
 
 def delayed(scenario: Scenario, delay: float) -> Scenario:

@@ -3,6 +3,7 @@ rules (matched on ``to``/``from`` numbers or prefixes, optionally only ``times``
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, replace
 
 MAX_RULES = 1000
@@ -83,6 +84,10 @@ class RuleBook:
         before = len(self._rules)
         self._rules = [rule for rule in self._rules if rule.id != rule_id]
         return len(self._rules) < before
+
+    def keep_only(self, scenarios: Container[str]) -> None:
+        """Drop the entries naming a scenario not in ``scenarios`` (after uploads were reset)."""
+        self._rules = [rule for rule in self._rules if rule.scenario in scenarios]
 
     def clear(self) -> None:
         self._rules.clear()

@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from emulator.core.errors import InvalidParameterDetail
 from emulator.core.statuses import CallingStatus, derive_call_status
 
 _IN_PROGRESS = CallingStatus.IN_PROGRESS
 
+NAME_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,63}$"
+"""What a scenario name looks like, always matched with ``fullmatch`` (``re.match`` lets ``$``
+match before a trailing newline, which once put a newline into a response header)."""
+_NAME = re.compile(NAME_PATTERN)
+
+
+def valid_name(name: str) -> bool:
+    return _NAME.fullmatch(name) is not None
+
+
+def check_name(name: str, parameter: str) -> None:
+    """``InvalidParameterDetail(parameter)`` unless ``name`` is a valid scenario name."""
+    if not valid_name(name):
+        raise InvalidParameterDetail(parameter, detail=f"A scenario name must match {NAME_PATTERN}, got {name!r}.")
+
 
 @dataclass(frozen=True, slots=True)
-class LegState:
-    """The three statuses a RingOut reports at one moment."""
+class CallState:
+    """The three statuses a RingOut reports at one moment: the call's, the caller leg's, the callee leg's."""
 
     caller: CallingStatus
     callee: CallingStatus
     call: CallingStatus
 
     @property
-    def callee_connected(self) -> bool:
+    def callee_settled(self) -> bool:
+        """The callee leg left ``InProgress``: it answered, or it failed (busy, no answer ...)."""
         return self.callee is not _IN_PROGRESS
 
 
@@ -40,13 +58,13 @@ class Scenario:
     name: str
     description: str
     steps: tuple[Step, ...]
-    states: tuple[LegState, ...] = field(init=False, repr=False, compare=False)
+    states: tuple[CallState, ...] = field(init=False, repr=False, compare=False)
     offsets: tuple[float, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.steps:
             raise ValueError("a scenario needs at least one step")
-        states: list[LegState] = []
+        states: list[CallState] = []
         caller = callee = _IN_PROGRESS
         previous_at = -1.0
         for index, step in enumerate(self.steps):
@@ -55,7 +73,7 @@ class Scenario:
             previous_at = step.at
             caller = step.caller or caller
             callee = step.callee or callee
-            states.append(LegState(caller, callee, step.call or derive_call_status(caller, callee)))
+            states.append(CallState(caller, callee, step.call or derive_call_status(caller, callee)))
         object.__setattr__(self, "states", tuple(states))
         object.__setattr__(self, "offsets", tuple(step.at for step in self.steps))
 

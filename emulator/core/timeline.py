@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from emulator.core.call import ClockMode, RingOutCall
-from emulator.core.scenario import LegState
+from emulator.core.scenario import CallState
 
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     at: float
     cause: str  # "scenario" | "forced" | "cancelled"
-    state: LegState
+    state: CallState
     step: int | None = None
     leg: str | None = None
     action: str | None = None

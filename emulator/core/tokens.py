@@ -6,7 +6,6 @@ room is needed, and past ``max_sessions`` the least recently refreshed session g
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from emulator.core.directory import App, Extension
@@ -17,7 +16,7 @@ from emulator.core.errors import (
     RefreshTokenNotFound,
     RefreshTokenRevoked,
 )
-from emulator.core.ids import IdSource
+from emulator.core.ids import IdSource, fresh
 
 ACCESS_PREFIX = "emu-at-"
 REFRESH_PREFIX = "emu-rt-"
@@ -91,7 +90,7 @@ class TokenStore:
         """A new session with a fresh token pair."""
         if len(self._sessions) >= self.max_sessions:
             self._make_room(now)
-        session_id = self._unused(self._sessions, lambda: self.ids.numeric(12))
+        session_id = fresh(lambda: self.ids.numeric(12), self._sessions)
         session = Session(session_id, app, extension, scope, endpoint_id or self.ids.token("", 16))
         self._sessions[session_id] = session
         self._issue(session, ttls, now)
@@ -142,20 +141,12 @@ class TokenStore:
     def _issue(self, session: Session, ttls: Ttls, now: float) -> None:
         session.access_ttl = ACCESS_TTL.clamp(ttls.access)
         session.refresh_ttl = REFRESH_TTL.clamp(ttls.refresh)
-        session.access_token = self._unused(self._access, lambda: self.ids.token(ACCESS_PREFIX, 32))
-        session.refresh_token = self._unused(self._refresh, lambda: self.ids.token(REFRESH_PREFIX, 32))
+        session.access_token = fresh(lambda: self.ids.token(ACCESS_PREFIX, 32), self._access)
+        session.refresh_token = fresh(lambda: self.ids.token(REFRESH_PREFIX, 32), self._refresh)
         session.access_expires_at = now + session.access_ttl
         session.refresh_expires_at = now + session.refresh_ttl
         self._access[session.access_token] = session
         self._refresh[session.refresh_token] = session
-
-    @staticmethod
-    def _unused(taken: dict[str, Session], make: Callable[[], str]) -> str:
-        """A fresh value not yet in ``taken`` (a reseeded id source may repeat an old one)."""
-        value = make()
-        while value in taken:
-            value = make()
-        return value
 
     def _make_room(self, now: float) -> None:
         for session in [s for s in self._sessions.values() if s.dead(now)]:

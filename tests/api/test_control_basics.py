@@ -96,8 +96,12 @@ def test_seed_makes_ids_reproducible(client: TestClient) -> None:
     response = client.post("/__emulator/seed", json={"seed": 7})
     assert (response.status_code, response.json()) == (200, {"seed": 7})
     first = [ringout(client).json()["id"] for _ in range(3)]
+    client.post("/__emulator/reset", json={"scopes": ["calls"]})
     client.post("/__emulator/seed", json={"seed": 7})
     assert [ringout(client).json()["id"] for _ in range(3)] == first
+    client.post("/__emulator/seed", json={"seed": 7})  # the calls are still stored: their ids are not reissued
+    again = [ringout(client).json()["id"] for _ in range(3)]
+    assert set(again).isdisjoint(first)
     assert client.post("/__emulator/seed", json={"seed": None}).json() == {"seed": None}
 
 

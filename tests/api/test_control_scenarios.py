@@ -88,7 +88,11 @@ def test_upload_with_a_bad_name_or_body(client: TestClient) -> None:
     detail = "uploaded scenario 'Bad.Name': name 'Bad.Name' must match ^[a-z0-9][a-z0-9_\\-]{0,63}$"
     assert bad_name.json() == error("CMN-101", f"Parameter [body] value is invalid. {detail}", parameterName="body")
     not_json = client.put("/__emulator/scenarios/x", content=b"{", headers={"Content-Type": "application/json"})
-    assert (not_json.status_code, not_json.json()) == (400, error("CMN-103", "JSON can't be parsed."))
+    detail = "uploaded scenario 'x': JSON error: EOF while parsing an object at line 1 column 1"
+    assert (not_json.status_code, not_json.json()) == (
+        400,
+        error("CMN-101", f"Parameter [body] value is invalid. {detail}", parameterName="body"),
+    )
     mismatch = client.put("/__emulator/scenarios/x", json={**MINE, "name": "y"})
     assert "name: 'y' differs from the file stem 'x'" in mismatch.json()["message"]
 

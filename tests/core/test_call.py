@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 
 from emulator.core.call import ClockMode
-from emulator.core.scenario import LegState, Scenario, Step
+from emulator.core.scenario import CallState, Scenario, Step
 from emulator.core.statuses import CallingStatus as S
 from tests.core.helpers import BUSY, START, make_call
 
 IP = S.IN_PROGRESS
-RINGING = LegState(IP, IP, IP)
-CALLER_UP = LegState(S.SUCCESS, IP, IP)
-TALKING = LegState(S.SUCCESS, S.SUCCESS, S.SUCCESS)
-HUNG_UP = LegState(S.FINISHED, S.FINISHED, S.SUCCESS)
+RINGING = CallState(IP, IP, IP)
+CALLER_UP = CallState(S.SUCCESS, IP, IP)
+TALKING = CallState(S.SUCCESS, S.SUCCESS, S.SUCCESS)
+HUNG_UP = CallState(S.FINISHED, S.FINISHED, S.SUCCESS)
 
 
 def test_manual_mode_reads_do_not_change_the_call() -> None:
@@ -72,17 +72,17 @@ def test_cancel_while_both_legs_ring() -> None:
     call = make_call()
     assert call.cancel(START + 2) is True
     view = call.view(START + 2)
-    assert view.state == LegState(S.REJECTED, S.REJECTED, S.CANNOT_REACH)
+    assert view.state == CallState(S.REJECTED, S.REJECTED, S.CANNOT_REACH)
     assert (view.index, view.ended_at) == (0, START + 2)
     # The scenario no longer moves it on.
-    assert call.view(START + 100).state == LegState(S.REJECTED, S.REJECTED, S.CANNOT_REACH)
+    assert call.view(START + 100).state == CallState(S.REJECTED, S.REJECTED, S.CANNOT_REACH)
 
 
 def test_cancel_after_the_caller_answered_hangs_the_caller_up() -> None:
     call = make_call()
     assert call.cancel(START + 5) is True
     view = call.view(START + 50)
-    assert view.state == LegState(S.FINISHED, S.REJECTED, S.CANNOT_REACH)
+    assert view.state == CallState(S.FINISHED, S.REJECTED, S.CANNOT_REACH)
     assert (view.index, view.ended_at) == (1, START + 5)
 
 
@@ -90,7 +90,7 @@ def test_cancel_leaves_a_failed_leg_as_it_is() -> None:
     scenario = Scenario("odd", "caller fails, callee still rings", (Step(0), Step(1, caller=S.BUSY), Step(9)))
     call = make_call(scenario)
     assert call.cancel(START + 2) is True
-    assert call.view(START + 2).state == LegState(S.BUSY, S.REJECTED, S.CANNOT_REACH)
+    assert call.view(START + 2).state == CallState(S.BUSY, S.REJECTED, S.CANNOT_REACH)
 
 
 def test_cancel_twice_is_a_no_op() -> None:
@@ -112,7 +112,7 @@ def test_cancel_after_the_callee_answered_does_nothing(offset: float) -> None:
 def test_cancel_after_the_call_failed_does_nothing() -> None:
     call = make_call(BUSY)
     assert call.cancel(START + 7) is False
-    assert call.view(START + 7).state == LegState(S.SUCCESS, S.BUSY, S.CANNOT_REACH)
+    assert call.view(START + 7).state == CallState(S.SUCCESS, S.BUSY, S.CANNOT_REACH)
 
 
 def test_cancel_in_poll_mode_freezes_the_call() -> None:
@@ -121,7 +121,7 @@ def test_cancel_in_poll_mode_freezes_the_call() -> None:
     assert call.cancel(START + 2) is True
     for _ in range(4):
         view = call.poll(START + 3)
-        assert view.state == LegState(S.FINISHED, S.REJECTED, S.CANNOT_REACH)
+        assert view.state == CallState(S.FINISHED, S.REJECTED, S.CANNOT_REACH)
         assert view.ended_at == START + 2
     assert call.polls == 1
 

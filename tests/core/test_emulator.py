@@ -10,7 +10,8 @@ from emulator.core.clock import ManualClock
 from emulator.core.dialing import RingOutRequest
 from emulator.core.directory import Account, Directory, Extension, ForwardingNumber
 from emulator.core.emulator import Emulator
-from emulator.core.errors import ResourceNotFound
+from emulator.core.errors import ResourceNotFound, StoreFull
+from emulator.core.legs import Leg, LegAction
 from emulator.core.statuses import CallingStatus as S
 from emulator.settings import Settings
 from tests.core.helpers import BUSY, START, SUCCESS
@@ -76,3 +77,25 @@ def test_reset_forgets_calls_and_restarts_ids() -> None:
     emulator.reset()
     assert len(emulator.calls) == 0
     assert emulator.create_ringout(ALICE, REQUEST, None).call.id == first
+
+
+@pytest.mark.parametrize("mode", [ClockMode.MANUAL, ClockMode.POLL])
+@pytest.mark.parametrize("end", ["cancel", "force", "poll"])
+def test_a_full_store_has_room_again_once_a_call_is_ended_through_the_facade(mode: ClockMode, end: str) -> None:
+    clock = ManualClock(START)
+    emulator = Emulator(emulator_config(Settings(clock=mode, max_calls=2)), clock, DIRECTORY, {"success": SUCCESS})
+    first = emulator.create_ringout(ALICE, REQUEST, None).call
+    emulator.create_ringout(ALICE, REQUEST, None)
+    with pytest.raises(StoreFull):
+        emulator.create_ringout(ALICE, REQUEST, None)
+    if end == "cancel":
+        assert emulator.cancel_ringout(ALICE, first.id)[0]
+    elif end == "force":
+        emulator.force_leg(first.id, Leg.CALLEE, LegAction.BUSY)
+    elif mode is ClockMode.POLL:
+        for _ in range(SUCCESS.last_index):
+            emulator.read_ringout(ALICE, first.id)
+    else:
+        clock.shift(39)  # the clock ends it
+    assert emulator.create_ringout(ALICE, REQUEST, None).call.id not in {first.id}
+    assert first.id not in emulator.calls

@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 
 from emulator.bundled import bundled_scenarios_dir
 from emulator.core.magic_numbers import MAGIC_NUMBERS, RANGES, MagicTable, Side, markdown_table
+from emulator.core.scenario import Scenario, Step
+from emulator.core.statuses import CallingStatus as S
 from emulator.scenario_files import load_scenario_dir
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -68,3 +70,30 @@ def test_readme_table_is_generated_from_the_table() -> None:
     assert block == markdown_table(), (
         "regenerate: python -c 'from emulator.core.magic_numbers import markdown_table as m; print(m(), end=\"\")'"
     )
+
+
+def test_the_table_keeps_the_documented_numbers() -> None:
+    callee = ["success", "busy", "no_answer", "rejected", "generic_error", "destination_blocked"]
+    callee += ["international_disabled", "not_enough_funds", "no_answering_machine", "internal_failure"]
+    caller = ["caller_busy", "caller_no_answer", "caller_hangs_up_while_ringing", "prompt_not_confirmed"]
+    expected = [
+        (f"{base + slow + i:02d}", side, name, 20.0 if slow else 0.0)
+        for base, side, names in ((0, Side.CALLEE, callee), (50, Side.CALLER, caller))
+        for slow in (0, 10)
+        for i, name in enumerate(names)
+    ]
+    assert [(r.suffix, r.side, r.scenario, r.delay) for r in MAGIC_NUMBERS] == expected
+
+
+def test_a_slow_variant_is_built_once_per_scenario() -> None:
+    table = MagicTable()
+    slow = table.match(Side.CALLEE, "+12025550111")
+    fast = table.match(Side.CALLEE, "+12025550101")
+    assert slow is not None and fast is not None
+    busy = Scenario("busy", "busy at 6", (Step(0), Step(4, caller=S.SUCCESS), Step(6, callee=S.BUSY)))
+    derived = table.scenario(slow, busy)
+    assert (derived.name, derived.offsets) == ("busy+20s", (0.0, 24.0, 26.0))
+    assert table.scenario(slow, busy) is derived
+    assert table.scenario(fast, busy) is busy
+    replaced = Scenario("busy", "uploaded", (Step(0), Step(1, callee=S.BUSY)))
+    assert table.scenario(slow, replaced).offsets == (0.0, 21.0)

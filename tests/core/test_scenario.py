@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.core.scenario import LegState, Scenario, Step
+from emulator.core.scenario import CallState, Scenario, Step
 from emulator.core.statuses import CallingStatus as S
 
 
@@ -15,9 +15,9 @@ def test_states_carry_legs_forward_and_apply_overrides() -> None:
         (Step(0), Step(1, caller=S.SUCCESS), Step(2, callee=S.GENERIC_ERROR, call=S.NO_ANSWERING_MACHINE)),
     )
     assert scenario.states == (
-        LegState(S.IN_PROGRESS, S.IN_PROGRESS, S.IN_PROGRESS),
-        LegState(S.SUCCESS, S.IN_PROGRESS, S.IN_PROGRESS),
-        LegState(S.SUCCESS, S.GENERIC_ERROR, S.NO_ANSWERING_MACHINE),
+        CallState(S.IN_PROGRESS, S.IN_PROGRESS, S.IN_PROGRESS),
+        CallState(S.SUCCESS, S.IN_PROGRESS, S.IN_PROGRESS),
+        CallState(S.SUCCESS, S.GENERIC_ERROR, S.NO_ANSWERING_MACHINE),
     )
     assert scenario.last_index == 2
 
@@ -39,7 +39,7 @@ def test_steps_are_ordered_and_not_negative(steps: tuple[Step, ...]) -> None:
         Scenario("x", "d", steps)
 
 
-def test_callee_connected() -> None:
-    assert not LegState(S.SUCCESS, S.IN_PROGRESS, S.IN_PROGRESS).callee_connected
-    assert LegState(S.SUCCESS, S.SUCCESS, S.SUCCESS).callee_connected
-    assert LegState(S.SUCCESS, S.BUSY, S.CANNOT_REACH).callee_connected
+def test_callee_settled() -> None:
+    assert not CallState(S.SUCCESS, S.IN_PROGRESS, S.IN_PROGRESS).callee_settled
+    assert CallState(S.SUCCESS, S.SUCCESS, S.SUCCESS).callee_settled
+    assert CallState(S.SUCCESS, S.BUSY, S.CANNOT_REACH).callee_settled

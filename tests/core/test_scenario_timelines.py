@@ -11,7 +11,7 @@ import pytest
 
 from emulator.bundled import bundled_scenarios_dir
 from emulator.core.call import ClockMode, RingOutCall
-from emulator.core.scenario import LegState, Scenario
+from emulator.core.scenario import CallState, Scenario
 from emulator.core.statuses import CallingStatus
 from emulator.scenario_files import load_scenario_dir
 from tests.core.helpers import make_call
@@ -47,8 +47,8 @@ def catalogue() -> dict[str, Scenario]:
     return load_scenario_dir(SCENARIOS_DIR)
 
 
-def _state(caller: str, callee: str, call: str) -> LegState:
-    return LegState(CallingStatus(caller), CallingStatus(callee), CallingStatus(call))
+def _state(caller: str, callee: str, call: str) -> CallState:
+    return CallState(CallingStatus(caller), CallingStatus(callee), CallingStatus(call))
 
 
 def _call(scenario: Scenario, mode: ClockMode = ClockMode.MANUAL) -> RingOutCall:

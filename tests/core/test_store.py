@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from emulator.core.call import ClockMode, RingOutCall
 from emulator.core.errors import StoreFull
 from emulator.core.store import CallStore
 from tests.core.helpers import BUSY, START, SUCCESS, make_call
@@ -76,3 +79,61 @@ def test_clear() -> None:
     store.add(make_call(), START)
     store.clear()
     assert len(store) == 0
+
+
+class Examined:
+    """Counts how often the store looks at a call (``view`` or ``expired``), per refused add."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        for name in ("view", "expired"):
+            original = getattr(RingOutCall, name)
+
+            def counted(call: RingOutCall, *args: float, _original: Any = original) -> Any:
+                self.count += 1
+                return _original(call, *args)
+
+            monkeypatch.setattr(RingOutCall, name, counted)
+
+
+def full_of_live_calls(cap: int, mode: ClockMode = ClockMode.MANUAL) -> CallStore:
+    store = CallStore(max_calls=cap, retention=60)
+    for index in range(cap):
+        store.add(make_call(SUCCESS, call_id=f"live-{index}", mode=mode), START)  # all end at START + 39
+    return store
+
+
+def refusals(store: CallStore, times: int, now: float) -> None:
+    for index in range(times):
+        with pytest.raises(StoreFull):
+            store.add(make_call(SUCCESS, call_id=f"refused-{index}", created_at=now), now)
+
+
+@pytest.mark.parametrize("mode", [ClockMode.MANUAL, ClockMode.POLL])
+def test_a_store_full_of_live_calls_refuses_in_constant_time(monkeypatch: pytest.MonkeyPatch, mode: ClockMode) -> None:
+    store = full_of_live_calls(1000, mode)
+    examined = Examined(monkeypatch)
+    refusals(store, 1000, START + 1)
+    # one scan of the store (twice 1000 looks), then a constant few per refusal (the 2-call sweep)
+    assert examined.count <= 2 * 1000 + 3 * 1000
+    assert len(store) == 1000
+
+
+def test_a_refusing_store_makes_room_once_the_clock_ends_a_call() -> None:
+    store = full_of_live_calls(3)
+    refusals(store, 2, START + 1)
+    store.add(make_call(SUCCESS, call_id="after-the-end", created_at=START + 39), START + 39)
+    assert [c.id for c in store] == ["live-1", "live-2", "after-the-end"]
+
+
+def test_a_refusing_store_makes_room_once_told_a_call_ended() -> None:
+    store = full_of_live_calls(3, ClockMode.POLL)  # polled calls end only when read
+    refusals(store, 2, START + 1)
+    oldest = store.get("live-0", START + 1)
+    assert oldest is not None
+    for _ in range(3):
+        oldest.poll(START + 2)
+    refusals(store, 1, START + 2)  # the store was not told
+    store.ended()
+    store.add(make_call(SUCCESS, call_id="after-the-poll", created_at=START + 2), START + 2)
+    assert [c.id for c in store] == ["live-1", "live-2", "after-the-poll"]
