@@ -6,23 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic_core import from_json
 
+from emulator import documents
 from emulator.core.legs import is_live
 from emulator.core.scenario import NAME_PATTERN, Scenario, Step, valid_name
 from emulator.core.statuses import CallingStatus
-
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in: ~10x faster
+from emulator.documents import MAX_DEPTH, MEDIA_TYPES, DocumentError
 
 MAX_DOCUMENT_BYTES = 64 * 1024
 """The largest scenario document read (a file or an upload); 100 steps take a few KiB."""
-MAX_DEPTH = 16
-"""How deeply a YAML document may nest (a scenario needs 3 levels: document, steps, step)."""
-JSON_MEDIA_TYPES = ("application/json",)
-YAML_MEDIA_TYPES = ("application/yaml", "application/x-yaml", "text/yaml")
-UPLOAD_MEDIA_TYPES: tuple[str, ...] = JSON_MEDIA_TYPES + YAML_MEDIA_TYPES
+UPLOAD_MEDIA_TYPES = MEDIA_TYPES
+__all__ = ["MAX_DEPTH", "MAX_DOCUMENT_BYTES", "UPLOAD_MEDIA_TYPES", "ScenarioFileError", "load_document"]
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 MAX_AT = 86_400
 
@@ -58,74 +53,11 @@ class _ScenarioModel(BaseModel):
 
 
 def load_document(body: bytes, media_type: str, where: str) -> Any:
-    """The one loader of scenario documents, for files and uploads alike: at most
-    ``MAX_DOCUMENT_BYTES``, JSON or YAML by media type, nesting bounded before anything deep is
-    built (a deep document is a problem, never a ``RecursionError`` or a stalled server)."""
-    if len(body) > MAX_DOCUMENT_BYTES:
-        raise ScenarioFileError([f"{where}: larger than {MAX_DOCUMENT_BYTES} bytes"])
-    kind = media_type.split(";", 1)[0].strip().lower()
-    if kind in JSON_MEDIA_TYPES:
-        return _json(body, where)
-    if kind in YAML_MEDIA_TYPES:
-        return _yaml(body, where)
-    accepted = ", ".join(UPLOAD_MEDIA_TYPES)
-    raise ScenarioFileError([f"{where}: media type [{kind}] is not accepted; send one of: {accepted}"])
-
-
-def _json(body: bytes, where: str) -> Any:
-    # JSON goes through pydantic_core's parser, not the YAML one: exact JSON semantics (PyYAML is
-    # YAML 1.1, which reads some JSON differently) and its own bound (200 levels) on nesting,
-    # enforced while it parses, so no recursion ever gets deep.
+    """A scenario document (a file or an upload) through the one loader."""
     try:
-        return from_json(body, allow_inf_nan=False)
-    except ValueError as exc:
-        raise ScenarioFileError([f"{where}: JSON error: {exc}"]) from None
-
-
-def _yaml(body: bytes, where: str) -> Any:
-    try:
-        text = body.decode("utf-8")
-        _check_depth(text, where)
-        return yaml.load(text, Loader=SAFE_LOADER)
-    except UnicodeDecodeError as exc:
-        raise ScenarioFileError([f"{where}: YAML error: not UTF-8 ({exc})"]) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioFileError([f"{where}: YAML error{_yaml_problem(exc)}"]) from None
-
-
-def _yaml_problem(exc: yaml.YAMLError) -> str:
-    """One line: `` at line L, column C: <context>, <problem>``."""
-    if not isinstance(exc, yaml.MarkedYAMLError) or exc.problem_mark is None:
-        return f": {' '.join(str(exc).split())}"
-    mark = exc.problem_mark
-    said = ", ".join(part for part in (exc.context, exc.problem) if part)
-    return f" at line {mark.line + 1}, column {mark.column + 1}: {said}"
-
-
-def _check_depth(text: str, where: str) -> None:
-    """Scan the parser's events (flat: no recursion, nothing built) before composing any node. An
-    alias counts as deep as the node it names, so a chain of aliases cannot nest deeper either."""
-    open_nodes: list[tuple[str | None, int]] = []  # (anchor, height of the deepest child so far)
-    heights: dict[str, int] = {}  # anchor -> height of its node (a scalar 0, [] 1, [[]] 2 ...)
-    for event in yaml.parse(text, Loader=SAFE_LOADER):
-        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            open_nodes.append((event.anchor, 0))
-            height = 0
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            anchor, child = open_nodes.pop()
-            height = child + 1
-            if anchor is not None:
-                heights[anchor] = height
-        elif isinstance(event, yaml.AliasEvent):
-            height = heights.get(event.anchor or "", 0)
-        else:
-            continue  # scalars (height 0) and stream/document events
-        if len(open_nodes) + height > MAX_DEPTH:
-            line = event.start_mark.line + 1 if event.start_mark is not None else "?"
-            raise ScenarioFileError([f"{where}: YAML error: nested deeper than {MAX_DEPTH} levels (line {line})"])
-        if open_nodes and height:
-            anchor, child = open_nodes[-1]
-            open_nodes[-1] = (anchor, max(child, height))
+        return documents.load_document(body, media_type, where, max_bytes=MAX_DOCUMENT_BYTES)
+    except DocumentError as exc:
+        raise ScenarioFileError(exc.problems) from None
 
 
 def parse_upload(name: str, body: bytes, media_type: str) -> Scenario:

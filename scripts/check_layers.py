@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent / "emulator"
 RANKS = {
     "core": 0,
     "settings": 1,
+    "documents": 1,
     "scenario_files": 1,
     "accounts_file": 1,
     "bundled": 1,
