@@ -226,10 +226,21 @@ def answers(port: int, requests: list[tuple[bytes, str]], timeout: float) -> lis
             sock.close()
 
 
-def problem(check: Callable[[], object]) -> str | None:
-    """What ``check`` asserts that is not so, or None: to collect many cases into one report."""
+def sent(http: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Response | str:
+    """The response, or why there is none (the server reset the connection, say)."""
     try:
-        check()
+        return http.request(method, url, **kwargs)
+    except httpx.TransportError as exc:
+        return f"no answer: {exc!r}"
+
+
+def problem(check: Callable[[httpx.Response], object], response: httpx.Response | str | None) -> str | None:
+    """What ``check`` asserts about ``response`` that is not so (or why there is no response),
+    or None: to collect many cases into one report."""
+    if response is None or isinstance(response, str):
+        return response or "closed without an answer"
+    try:
+        check(response)
     except AssertionError as exc:
         return str(exc) or repr(exc)
     return None

@@ -142,8 +142,7 @@ def test_a_wrong_content_type_is_415_before_the_body_is_read(emulator: Emulator,
     ]
     wrong: dict[str, str] = {}
     for (route, kind), response in zip(cases, answers(emulator.port, heads, timeout=2), strict=True):
-        refusal = partial(assert_error, response, 415, "CMN-415", oauth=route.oauth)
-        found = problem(refusal) if response is not None else "no answer"
+        found = problem(partial(assert_error, status=415, code="CMN-415", oauth=route.oauth), response)
         if found:
             wrong[f"{route} {kind}"] = found
     assert not wrong, report(wrong)

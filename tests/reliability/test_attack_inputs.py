@@ -17,6 +17,7 @@ import pytest
 from tests.conftest import RINGOUT, SEED_SAMPLE
 from tests.contract.openapi_doc import OPENAPI_FILE, Operation, deref, load, operations
 from tests.reliability.attack import (
+    APP_BASIC,
     Emulator,
     assert_answered,
     assert_error,
@@ -24,6 +25,7 @@ from tests.reliability.attack import (
     fill,
     problem,
     report,
+    sent,
     served,
 )
 
@@ -65,6 +67,11 @@ NOT_INTEGERS = ["9" * 5000, "-1", "1e3", "0x10", "", "\u0661", "\uff11", "1_000"
 GOOD_INTEGER = {"page": "1", "perPage": "1", "limit": "0", "status": "200"}
 
 
+def invalid_parameter(response: httpx.Response, name: str) -> None:
+    body = assert_error(response, 400, "CMN-101")
+    assert body["errors"][0].get("parameterName") == name, body
+
+
 @pytest.mark.parametrize(("op", "name"), INTEGER_PARAMS, ids=lambda v: v if isinstance(v, str) else v.path)
 @pytest.mark.parametrize("authenticated", [True, False], ids=["with auth", "without auth"])
 def test_a_value_that_is_no_integer_is_400_naming_the_parameter(
@@ -74,11 +81,8 @@ def test_a_value_that_is_no_integer_is_400_naming_the_parameter(
     wrong: dict[str, str | None] = {}
     with httpx.Client(base_url=emulator.url, headers=headers, timeout=10) as http:
         for value in NOT_INTEGERS:
-            response = http.request(op.method, fill(op.path), params={name: value})
-            found = problem(partial(assert_error, response, 400, "CMN-101"))
-            if found is None and response.json()["errors"][0].get("parameterName") != name:
-                found = f"parameterName is not {name}: {response.text}"
-            if found:
+            response = sent(http, op.method, fill(op.path), params={name: value})
+            if found := problem(partial(invalid_parameter, name=name), response):
                 wrong[repr(value[:20])] = found
         if authenticated:
             good = http.request(op.method, fill(op.path), params={name: GOOD_INTEGER[name]})
@@ -199,25 +203,38 @@ def test_deleting_a_scenario_a_rule_or_queue_entry_uses_is_409_naming_it(
 # --- reseeding ----------------------------------------------------------------------------
 
 
+def login(http: httpx.Client, jwt: str) -> dict[str, str]:
+    response = http.post(
+        "/restapi/oauth/token",
+        data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": jwt},
+        headers={"Authorization": APP_BASIC},
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
 def test_reseeding_never_gives_a_stored_call_id_again(http: httpx.Client) -> None:
+    """Three extensions (two accounts) create calls; the seed is set to 1 twice in between."""
+    callers = [login(http, jwt) for jwt in ("emulator-jwt", "emulator-jwt-102", "emulator-jwt-201")]
     numbers = iter(f"1345555{n:04d}" for n in range(100))
-    made: dict[str, str] = {}  # id: the number it called
+    made: dict[str, tuple[int, str]] = {}  # id: (which caller, the number it called); no token in a message
 
     def create_some() -> None:
-        for _ in range(3):
+        for n, caller in enumerate(callers):
             to = next(numbers)
-            created = http.post(RINGOUT, json={**SEED_SAMPLE, "to": {"phoneNumber": to}})
+            created = http.post(RINGOUT, json={"to": {"phoneNumber": to}}, headers=caller)
             assert created.status_code == 200, created.text
             assert created.json()["id"] not in made, "a call id given twice"
-            made[created.json()["id"]] = to
+            made[created.json()["id"]] = (n, to)
 
     create_some()
     for _ in range(2):
         assert http.post("/__emulator/seed", json={"seed": 1}).status_code == 200
         create_some()
     assert len(made) == 9
-    for call_id, to in made.items():
-        assert http.get(f"{RINGOUT}/{call_id}").status_code == 200
+    for call_id, (n, to) in made.items():
+        read = http.get(f"{RINGOUT}/{call_id}", headers=callers[n])
+        assert (read.status_code, read.json()["id"]) == (200, call_id), read.text
         assert http.get(f"/__emulator/calls/{call_id}").json()["to"].endswith(to)
 
 
@@ -253,8 +270,7 @@ def test_hostile_path_and_query_values_never_get_a_5xx(http: httpx.Client, op: O
         for param in ("accountId", "extensionId", "ringoutId", "callId", "name", "leg", "ruleId"):
             path = path.replace(f"{{{param}}}", value)
         query = "&".join(f"{name}={value}" for name in names)
-        response = http.request(op.method, f"{path}?{query}" if query else path)
-        found = problem(partial(assert_answered, response, op.path))
-        if found:
+        response = sent(http, op.method, f"{path}?{query}" if query else path)
+        if found := problem(partial(assert_answered, path=op.path), response):
             wrong[repr(value[:20])] = found
     assert not wrong, report(wrong)
