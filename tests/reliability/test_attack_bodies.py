@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import socket
 import time
-from collections.abc import Iterator
 from functools import partial
 
 import httpx
@@ -21,6 +20,7 @@ import pytest
 from tests.conftest import RINGOUT, SEED_SAMPLE
 from tests.reliability.attack import (
     APP_BASIC,
+    AUTH,
     FORM,
     KIB,
     MIB,
@@ -32,7 +32,6 @@ from tests.reliability.attack import (
     assert_error,
     body_routes,
     chunk,
-    client_for,
     flood,
     problem,
     report,
@@ -40,7 +39,6 @@ from tests.reliability.attack import (
     rss,
     served,
 )
-from tests.reliability.conftest import AUTH
 
 ROUTES = body_routes()
 JSON_ROUTES = [route for route in ROUTES if FORM not in route.media_types]
@@ -52,19 +50,6 @@ JSON_SCENARIO = b'{"description": "busy", "steps": [{"at": 0, "caller": "InProgr
 YAML_SCENARIO = b"description: busy\nsteps:\n  - {at: 0, caller: InProgress, callee: Busy}\n"
 
 emulator = served("--clock", "manual", "--auth", "lenient")
-
-
-@pytest.fixture
-def http(emulator: Emulator) -> Iterator[httpx.Client]:
-    with client_for(emulator) as client:
-        yield client
-
-
-@pytest.fixture
-def call_id(http: httpx.Client) -> str:
-    created = http.post(RINGOUT, json=SEED_SAMPLE)
-    assert created.status_code == 200, created.text
-    return str(created.json()["id"])
 
 
 def typed(route: BodyRoute, **more: str) -> dict[str, str]:

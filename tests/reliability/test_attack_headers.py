@@ -5,7 +5,6 @@ close right after it) with its memory flat under 16 MiB heads; journal entries c
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -16,6 +15,7 @@ from tests.contract.openapi_doc import OPENAPI_FILE, Operation, load, operations
 from tests.reliability.attack import (
     APP_BASIC,
     APP_SECRET,
+    AUTH,
     KIB,
     MIB,
     OAUTH_PREFIX,
@@ -23,7 +23,6 @@ from tests.reliability.attack import (
     Emulator,
     assert_answered,
     assert_error,
-    client_for,
     exchange,
     fill,
     flood,
@@ -32,7 +31,6 @@ from tests.reliability.attack import (
     rss,
     served,
 )
-from tests.reliability.conftest import AUTH
 
 JOURNAL_SIZE = 100
 ENTRY_CAP = 16 * KIB
@@ -42,19 +40,6 @@ PASSWORD = "emulator-password"
 OPERATIONS = list(operations(load(OPENAPI_FILE)))
 
 emulator = served("--clock", "manual", "--auth", "lenient", "--journal-size", str(JOURNAL_SIZE), "--log-level", "info")
-
-
-@pytest.fixture
-def http(emulator: Emulator) -> Iterator[httpx.Client]:
-    with client_for(emulator) as client:
-        yield client
-
-
-@pytest.fixture
-def call_id(http: httpx.Client) -> str:
-    created = http.post(RINGOUT, json=SEED_SAMPLE)
-    assert created.status_code == 200, created.text
-    return str(created.json()["id"])
 
 
 def head_of(size: int, shape: str) -> bytes:

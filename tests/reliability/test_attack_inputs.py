@@ -6,7 +6,6 @@ every operation with hostile path and query values (never a 5xx, always the rout
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from functools import partial
 from typing import Any
 from urllib.parse import quote
@@ -37,18 +36,6 @@ STORE_CAP = 50
 
 emulator = served("--clock", "manual", "--auth", "lenient")
 small_store = served("--clock", "manual", "--auth", "lenient", "--max-calls", str(STORE_CAP), name="small_store")
-
-
-@pytest.fixture
-def http(emulator: Emulator) -> Iterator[httpx.Client]:
-    with client_for(emulator) as client:
-        yield client
-
-
-def create(http: httpx.Client, **headers: str) -> str:
-    created = http.post(RINGOUT, json=SEED_SAMPLE, headers=headers)
-    assert created.status_code == 200, created.text
-    return str(created.json()["id"])
 
 
 def query_params(op: Operation) -> list[dict[str, Any]]:

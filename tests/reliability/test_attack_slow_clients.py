@@ -15,8 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import RINGOUT, SEED_SAMPLE
-from tests.reliability.attack import Emulator, client_for, request_head, served
-from tests.reliability.conftest import AUTH
+from tests.reliability.attack import AUTH, Emulator, client_for, request_head, served
 
 IDLE, HEADER, BODY = 1, 1, 2  # seconds, as the short-timeout server is started
 GRACE = 2.0
