@@ -11,16 +11,18 @@ import select
 import socket
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
 from tests.conftest import RINGOUT, SEED_SAMPLE
-from tests.reliability.attack import AUTH, Emulator, client_for, request_head, served
+from tests.reliability.attack import AUTH, Emulator, assert_error, client_for, exchange, request_head, served
 
 IDLE, HEADER, BODY = 1, 1, 2  # seconds, as the short-timeout server is started
 GRACE = 2.0
 DRIP = 0.1
 IDLE_SOCKETS = 1_000
+CROWD = 5  # max_connections of the crowded server
 
 quick = served(
     "--clock",
@@ -36,6 +38,7 @@ quick = served(
     name="quick",
 )
 emulator = served("--clock", "manual", "--auth", "lenient")
+crowded = served("--clock", "manual", "--auth", "lenient", "--max-connections", str(CROWD), name="crowded")
 
 
 def seconds_until_closed(sock: socket.socket, limit: float, drip: bool) -> tuple[float | None, bytes]:
@@ -90,16 +93,22 @@ def test_a_quick_request_is_served_by_the_short_timeout_server(quick: Emulator) 
         assert http.post(RINGOUT, json=SEED_SAMPLE).status_code == 200
 
 
-@pytest.fixture
-def idle_sockets(emulator: Emulator) -> Iterator[list[socket.socket]]:
+@contextmanager
+def idle(server: Emulator, count: int) -> Iterator[list[socket.socket]]:
     opened: list[socket.socket] = []
     try:
-        for _ in range(IDLE_SOCKETS):
-            opened.append(socket.create_connection(("127.0.0.1", emulator.port), timeout=5))
+        for _ in range(count):
+            opened.append(socket.create_connection(("127.0.0.1", server.port), timeout=5))
         yield opened
     finally:
         for sock in opened:
             sock.close()
+
+
+@pytest.fixture
+def idle_sockets(emulator: Emulator) -> Iterator[list[socket.socket]]:
+    with idle(emulator, IDLE_SOCKETS) as opened:
+        yield opened
 
 
 def test_1000_idle_sockets_do_not_starve_real_requests(emulator: Emulator, idle_sockets: list[socket.socket]) -> None:
@@ -112,3 +121,12 @@ def test_1000_idle_sockets_do_not_starve_real_requests(emulator: Emulator, idle_
             assert read.status_code == 200, read.text
     still_open = [sock for sock in idle_sockets if not select.select([sock], [], [], 0)[0]]
     assert len(still_open) == IDLE_SOCKETS  # none was closed (or answered) under the test's feet
+
+
+def test_past_max_connections_a_client_is_never_answered_in_text(crowded: Emulator) -> None:
+    """What the server does with one connection too many is its choice (refuse, close, queue,
+    serve); an answer it writes is RingCentral's JSON, never a framework's text/plain 503."""
+    with idle(crowded, CROWD):
+        response = exchange(crowded.port, request_head("GET", "/__emulator/health"), timeout=10)
+    if response is not None and response.status_code != 200:
+        assert_error(response, response.status_code, response.json()["errors"][0]["errorCode"])
