@@ -90,8 +90,9 @@ def test_a_body_of_exactly_the_limit_is_read(http: httpx.Client, call_id: str, r
 def test_a_256_mib_body_to_every_route_is_refused_with_the_server_memory_flat(
     emulator: Emulator, http: httpx.Client, framing: str
 ) -> None:
-    for route in ROUTES:  # first use of a route may allocate for good: not growth
-        http.request(route.method, route.path("no-such-call"), content=b"{}", headers=typed(route))
+    for route in ROUTES:  # first use of a route (and of its refusal) may allocate for good: not growth
+        for content in (b"{}", b"x" * (route.limit + 1)):
+            http.request(route.method, route.path("no-such-call"), content=content, headers=typed(route))
     call_id = http.post(RINGOUT, json=SEED_SAMPLE).json()["id"]
     before = rss(emulator)
     data = b"x" * (256 * KIB)
