@@ -104,6 +104,15 @@ class StoreFull(EmulatorError):
     )
 
 
+class TooManyConnections(EmulatorError):
+    status = 503
+    error_code = "CMN-211"
+    template = (
+        "Service Temporary Unavailable: the emulator holds {cap} open connections (MAX_CONNECTIONS); "
+        "close idle ones and retry"
+    )
+
+
 class ResourceNotFoundRoute(EmulatorError):
     status = 404
     error_code = "CMN-102"
@@ -126,6 +135,12 @@ class PayloadTooLarge(EmulatorError):
     status = 413
     error_code = "CMN-413"
     template = "Request body too large: at most {limit} bytes are accepted"
+
+
+class HeaderFieldsTooLarge(EmulatorError):
+    status = 431
+    error_code = "CMN-431"
+    template = "Request header fields too large"
 
 
 class InternalError(EmulatorError):

@@ -7,27 +7,24 @@ from __future__ import annotations
 import base64
 import http.client
 import json
-import queue
 import re
 import select
 import socket
-import subprocess
-import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.contract.openapi_doc import OPENAPI_FILE, deref, load, operations
+from tests.reliability.process import Emulator as Emulator
+from tests.reliability.process import running_emulator
 
 AUTH = {"Authorization": "Bearer reliability-test-token"}  # any bearer token, in lenient auth mode
-LISTENING = re.compile(r"http://127\.0\.0\.1:(\d+)")
 KIB, MIB = 1024, 1024 * 1024
 RSS_BUDGET = 10 * MIB  # how much the server may grow while a client floods it
 FORM = "application/x-www-form-urlencoded"
@@ -42,67 +39,7 @@ APP_BASIC = "Basic " + base64.b64encode(f"{APP_ID}:{APP_SECRET}".encode()).decod
 
 # --- the served process -------------------------------------------------------------------
 
-
-@dataclass
-class Emulator:
-    proc: subprocess.Popen[str]
-    lines: queue.Queue[str] = field(default_factory=queue.Queue)
-    seen: list[str] = field(default_factory=list)
-    port: int = 0
-    access_log: bool = True  # until a request's line fails to show up
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def wait_for(self, pattern: re.Pattern[str] | str, timeout: float = 10.0) -> re.Match[str]:
-        """Read log lines until one matches; fail after ``timeout`` seconds."""
-        wanted = re.compile(pattern) if isinstance(pattern, str) else pattern
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                line = self.lines.get(timeout=min(left, 0.1))
-            except queue.Empty:
-                if self.proc.poll() is not None and self.lines.empty():
-                    break  # exited: no line will come
-                continue
-            self.seen.append(line)
-            if match := wanted.search(line):
-                return match
-        raise AssertionError(f"no log line matching {wanted.pattern!r} in {timeout} s; log so far: {self.seen}")
-
-    def log(self) -> str:
-        """Everything the process wrote so far (stdout and stderr)."""
-        while True:
-            try:
-                self.seen.append(self.lines.get_nowait())
-            except queue.Empty:
-                return "".join(self.seen)
-
-
-def _pump(stream: object, lines: queue.Queue[str]) -> None:
-    for line in stream:  # type: ignore[attr-defined]
-        lines.put(line)
-
-
-@contextmanager
-def launch(*flags: str) -> Iterator[Emulator]:
-    """``python -m emulator --port 0 FLAGS...``, stdout and stderr read line by line; killed on exit."""
-    argv = [sys.executable, "-m", "emulator", "--port", "0", *flags]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    running = Emulator(proc)
-    pump = threading.Thread(target=_pump, args=(proc.stdout, running.lines), daemon=True)
-    pump.start()
-    try:
-        running.port = int(running.wait_for(LISTENING).group(1))
-        yield running
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=10)
-        pump.join(timeout=10)  # the pipe ends with the process
-        assert proc.stdout is not None
-        proc.stdout.close()
+launch = running_emulator  # the one way the reliability tests start a served process
 
 
 def served(*flags: str, name: str = "emulator") -> Any:

@@ -13,14 +13,15 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import RINGOUT, SEED_SAMPLE
-from tests.reliability.attack import Emulator, launch
+from tests.reliability.process import Emulator, running_emulator
 
 SECRET = "Bearer s3cret-token-that-must-not-be-logged"
+IDLE_SOCKETS = 200
 
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    with launch("--auth", "lenient", "--log-level", "debug") as running:
+    with running_emulator("--auth", "lenient", "--log-level", "debug") as running:
         yield running
 
 
@@ -76,3 +77,21 @@ def test_request_in_flight_is_finished_then_the_server_exits_0(emulator: Emulato
     assert emulator.proc.wait(timeout=2) == 0
     assert time.monotonic() - started <= 2
     assert "s3cret" not in emulator.log()  # the bearer token never reaches the log, even at debug
+
+
+def test_idle_sockets_do_not_hold_up_the_exit(emulator: Emulator) -> None:
+    """Open connections that never sent a byte are closed at once on SIGTERM, not waited for."""
+    idle = [socket.create_connection(("127.0.0.1", emulator.port), timeout=5) for _ in range(IDLE_SOCKETS)]
+    try:
+        payload = json.dumps(SEED_SAMPLE).encode()
+        with socket.create_connection(("127.0.0.1", emulator.port), timeout=5) as sock:
+            sock.sendall(_request_head(emulator.port, len(payload)) + payload)  # all accepted before it
+            assert _read_one(sock).startswith(b"HTTP/1.1 200 OK")
+        started = time.monotonic()
+        emulator.proc.send_signal(signal.SIGTERM)
+        assert emulator.proc.wait(timeout=2) == 0
+        assert time.monotonic() - started <= 2
+        assert {sock.recv(1) for sock in idle} == {b""}  # each was closed, none answered
+    finally:
+        for sock in idle:
+            sock.close()
