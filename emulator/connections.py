@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import json
 import sys
 import uuid
 from dataclasses import dataclass, fields
@@ -29,6 +28,7 @@ from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from uvicorn.server import ServerState
 
 from emulator.api.errors import error_body
+from emulator.api.responses import json_bytes
 from emulator.core.errors import CannotParseRequest, EmulatorError, HeaderFieldsTooLarge, TooManyConnections
 from emulator.settings import (
     BODY_TIMEOUT,
@@ -67,7 +67,7 @@ class Phase(enum.Enum):
 
 def refusal(error: EmulatorError, default_headers: list[tuple[bytes, bytes]]) -> bytes:
     """A whole HTTP/1.1 response carrying ``error`` in RingCentral's shape, then ``Connection: close``."""
-    body = json.dumps(error_body(error)).encode()
+    body = json_bytes(error_body(error))
     headers = [
         *default_headers,
         (b"content-type", b"application/json"),

@@ -66,6 +66,14 @@ class MalformedJson(EmulatorError):
     template = "JSON can't be parsed."
 
 
+class MalformedDocument(EmulatorError):
+    """An uploaded JSON or YAML document that does not parse (or nests too deep): RingCentral's
+    code for a body that cannot be parsed, with the language and where it broke."""
+
+    error_code = "CMN-103"
+    template = "{language} can't be parsed. {detail}"
+
+
 class CannotParseRequest(EmulatorError):
     error_code = "CMN-104"
     template = "Cannot parse request. {detail}"
