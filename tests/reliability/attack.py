@@ -31,7 +31,14 @@ FORM = "application/x-www-form-urlencoded"
 FORM_LIMIT, JSON_LIMIT = 16 * KIB, 64 * KIB
 OAUTH_PREFIX = "/restapi/oauth/"
 # a value for every path parameter openapi.yaml uses (a new one fails loudly here: add it)
-PATH_VALUES = {"accountId": "~", "extensionId": "~", "name": "attack", "leg": "callee", "ruleId": "no-such-rule"}
+PATH_VALUES = {
+    "accountId": "~",
+    "extensionId": "~",
+    "name": "attack",
+    "leg": "callee",
+    "ruleId": "no-such-rule",
+    "asset": "swagger-ui.css",
+}
 CALL_PARAMS = ("ringoutId", "callId")
 APP_ID, APP_SECRET = "emulator-client-id", "emulator-client-secret"  # the bundled accounts file's app
 APP_BASIC = "Basic " + base64.b64encode(f"{APP_ID}:{APP_SECRET}".encode()).decode()
