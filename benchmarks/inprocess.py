@@ -1,7 +1,8 @@
 """In-process figures: the complete call flow, memory per stored call, GET cost at 100k vs 10 calls.
 
-Memory runs in a fresh child process (``python -m benchmarks.inprocess memory N``) so the RSS
-baseline is clean."""
+Each runs in a fresh child process of the tree under test (``python -m benchmarks.inprocess flow N``,
+``... memory SIZES SAMPLES``), so the tree's own emulator is imported and the RSS baseline is clean;
+with two trees the children alternate and the figures are medians over them."""
 
 from __future__ import annotations
 
@@ -10,34 +11,51 @@ import gc
 import json
 import random
 import statistics
-import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from benchmarks.asgi import timed
-from benchmarks.servers import ROOT
+from benchmarks.trees import Tree, alternate
 
 RINGOUT = "/restapi/v1.0/account/~/extension/~/ring-out"
 SAMPLE = {"from": {"phoneNumber": "13445554444"}, "to": {"phoneNumber": "13455553434"}, "playPrompt": True}
 
 
-def flow_ms(flows: int) -> dict[str, float]:
+def flow_child(flows: int) -> dict[str, list[float]]:
     """create -> poll until Finished, with the poll clock, in-process: through ``httpx.AsyncClient``
-    on the ASGI app, and through Starlette's ``TestClient`` (a thread hop per request)."""
+    on the ASGI app, and through Starlette's ``TestClient`` (a thread hop per request); ms per flow."""
     from emulator.app import create_app
     from emulator.settings import Settings
 
     app = create_app(Settings(clock="poll", auth="lenient"))
-    asgi = asyncio.run(_async_flows(app, flows))
-    sync = _testclient_flows(app, flows)
+    return {"asgi": asyncio.run(_async_flows(app, flows)), "testclient": _testclient_flows(app, flows)}
+
+
+def _child(tree: Tree, *args: str) -> dict[str, Any]:
+    out: dict[str, Any] = json.loads(tree.run("-m", "benchmarks.inprocess", *args))
+    return out
+
+
+def flow_ms(trees: Sequence[Tree], flows: int, rounds: int) -> dict[str, dict[str, float]]:
+    """Per tree name: the flow's median and p90, over ``rounds`` alternating children of ~flows/rounds."""
+    per_child = -(-flows // rounds)
+    times: dict[str, dict[str, list[float]]] = {tree.name: {"asgi": [], "testclient": []} for tree in trees}
+    for i in range(rounds):
+        for tree in alternate(trees, i):
+            for client, durations in _child(tree, "flow", str(per_child)).items():
+                times[tree.name][client] += durations
     return {
-        "asgi_median_ms": statistics.median(asgi),
-        "asgi_p90_ms": _pct(asgi, 90),
-        "testclient_median_ms": statistics.median(sync),
-        "testclient_p90_ms": _pct(sync, 90),
-        "requests_per_flow": 4,
+        name: {
+            "asgi_median_ms": statistics.median(t["asgi"]),
+            "asgi_p90_ms": _pct(t["asgi"], 90),
+            "testclient_median_ms": statistics.median(t["testclient"]),
+            "testclient_p90_ms": _pct(t["testclient"], 90),
+            "requests_per_flow": 4,
+        }
+        for name, t in times.items()
     }
 
 
@@ -125,17 +143,31 @@ def memory_child(sizes: list[int], samples: int) -> dict[str, Any]:
     return {"rss_kib": rss, "get_p50_us": p50}
 
 
-def memory(sizes: list[int], samples: int) -> dict[str, Any]:
-    argv = [sys.executable, "-m", "benchmarks.inprocess", "memory", json.dumps(sizes), str(samples)]
-    out = subprocess.run(argv, cwd=ROOT, check=True, capture_output=True, text=True).stdout
-    result: dict[str, Any] = json.loads(out)
-    rss = result["rss_kib"]
-    largest = str(max(sizes))
-    result["bytes_per_call"] = (rss[largest] - rss["0"]) * 1024 / max(sizes)
-    p50 = result["get_p50_us"]
-    result["get_p50_ratio"] = p50[largest] / p50["10"]
-    return result
+def _medians(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def memory(trees: Sequence[Tree], sizes: list[int], samples: int, rounds: int) -> dict[str, dict[str, Any]]:
+    """Per tree name: RSS and GET p50 at each size, medians over ``rounds`` alternating children."""
+    children: dict[str, list[dict[str, Any]]] = {tree.name: [] for tree in trees}
+    for i in range(rounds):
+        for tree in alternate(trees, i):
+            children[tree.name].append(_child(tree, "memory", json.dumps(sizes), str(samples)))
+    out: dict[str, dict[str, Any]] = {}
+    for name, runs in children.items():
+        rss = _medians([run["rss_kib"] for run in runs])
+        p50 = _medians([run["get_p50_us"] for run in runs])
+        largest = str(max(sizes))
+        out[name] = {
+            "rss_kib": rss,
+            "get_p50_us": p50,
+            "bytes_per_call": (rss[largest] - rss["0"]) * 1024 / max(sizes),
+            "get_p50_ratio": p50[largest] / p50["10"],
+        }
+    return out
 
 
 if __name__ == "__main__" and sys.argv[1] == "memory":
     print(json.dumps(memory_child(json.loads(sys.argv[2]), int(sys.argv[3]))))
+if __name__ == "__main__" and sys.argv[1] == "flow":
+    print(json.dumps(flow_child(int(sys.argv[2]))))

@@ -1,5 +1,6 @@
-"""The table printed at the end of a run, the JSON saved beside it, and the Markdown summary the
-README quotes (``benchmarks/LATEST.md``)."""
+"""The tables printed at the end of a run (the current tree against the goals; with ``--baseline``,
+before / after), the JSON saved beside them, and the Markdown summary the README quotes
+(``benchmarks/LATEST.md``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+
+from benchmarks import compare
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -52,6 +55,8 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 if cell is None:  # runs saved before the strict-auth server was added
                     continue
                 p = f"p50 {cell['p50_ms']['median']:.2f} ms, p99 {cell['p99_ms']['median']:.2f} ms"
+                if "cpu_us_per_request" in cell:  # runs saved before it was measured have none
+                    p += f", server CPU {cell['cpu_us_per_request']['median']:.0f} us/req"
                 goal, met = ("p99 <= 10 ms", _ok(cell["p99_ms"]["median"] <= 10)) if target == "emulator" else ("", "")
                 out.append((f"{method} req/s {target} (min-max)", f"{_rps(cell)}; {p}", goal, met))
             for ref, wanted in zip(("fastapi", "starlette"), goals, strict=True):
@@ -107,13 +112,29 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _commit(tree: dict[str, Any]) -> str:
+    dirty = " plus uncommitted changes" if tree["dirty"] else ""
+    return f"`{tree['rev']}` ({tree['commit'][:12]}{dirty})"
+
+
+def text(result: dict[str, Any]) -> str:
+    """The goals table of the current tree and, with a baseline, the before / after table."""
+    if "baseline" not in result:
+        return table(result)
+    trees = result["trees"]
+    return (
+        f"{table(result)}\n\nBefore / after, measured in the same run: baseline {_commit(trees['baseline'])}, "
+        f"current {_commit(trees['current'])}.\n\n{compare.table(result)}"
+    )
+
+
 def save(result: dict[str, Any], results: Path, *, summary: bool) -> Path:
     results.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     path = results / f"{stamp}.json"
-    text = json.dumps(result, indent=2)
-    path.write_text(text)
-    (results / "latest.json").write_text(text)
+    dumped = json.dumps(result, indent=2)
+    path.write_text(dumped)
+    (results / "latest.json").write_text(dumped)
     if summary:
         m = result["machine"]
         head = (
@@ -121,5 +142,5 @@ def save(result: dict[str, Any], results: Path, *, summary: bool) -> Path:
             f"Python {m['python']}, uvicorn {m['uvicorn']}, FastAPI {m['fastapi']}, Starlette {m['starlette']}. "
             f"{result['settings']}\n\n"
         )
-        SUMMARY.write_text(head + table(result) + "\n")
+        SUMMARY.write_text(head + text(result) + "\n")
     return path
