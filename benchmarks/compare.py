@@ -45,6 +45,7 @@ def _startup(start: dict[str, Any]) -> list[Figure]:
     out = [
         Figure("start to ready emulator", start["emulator"]["median"], " s", 3, "lower"),
         Figure("start to ready emulator / bare fastapi", start["ratio"], "x", 2, "lower"),
+        Figure("start-up CPU emulator", start["cpu_s"]["emulator"], " s", 3, "lower"),
     ]
     for module in ("emulator.cli", "emulator.app"):
         out.append(Figure(f"import {module}", start["imports_s"][module] * 1000, " ms", 0, "lower"))
@@ -55,6 +56,8 @@ def _flow(flow: dict[str, Any]) -> list[Figure]:
     return [
         Figure("in-process flow, httpx ASGI (median)", flow["asgi_median_ms"], " ms", 2, "lower"),
         Figure("in-process flow, TestClient (median)", flow["testclient_median_ms"], " ms", 2, "lower"),
+        Figure("in-process flow CPU, httpx ASGI (median)", flow["asgi_cpu_median_ms"], " ms", 2, "lower"),
+        Figure("in-process flow CPU, TestClient (median)", flow["testclient_cpu_median_ms"], " ms", 2, "lower"),
     ]
 
 

@@ -26,12 +26,15 @@ SAMPLE = {"from": {"phoneNumber": "13445554444"}, "to": {"phoneNumber": "1345555
 
 def flow_child(flows: int) -> dict[str, list[float]]:
     """create -> poll until Finished, with the poll clock, in-process: through ``httpx.AsyncClient``
-    on the ASGI app, and through Starlette's ``TestClient`` (a thread hop per request); ms per flow."""
+    on the ASGI app, and through Starlette's ``TestClient`` (a thread hop per request); wall ms per flow,
+    and CPU ms (all threads; barely moved by other jobs on the machine)."""
     from emulator.app import create_app
     from emulator.settings import Settings
 
     app = create_app(Settings(clock="poll", auth="lenient"))
-    return {"asgi": asyncio.run(_async_flows(app, flows)), "testclient": _testclient_flows(app, flows)}
+    asgi, asgi_cpu = asyncio.run(_async_flows(app, flows))
+    sync, sync_cpu = _testclient_flows(app, flows)
+    return {"asgi": asgi, "asgi_cpu": asgi_cpu, "testclient": sync, "testclient_cpu": sync_cpu}
 
 
 def _child(tree: Tree, *args: str) -> dict[str, Any]:
@@ -42,17 +45,19 @@ def _child(tree: Tree, *args: str) -> dict[str, Any]:
 def flow_ms(trees: Sequence[Tree], flows: int, rounds: int) -> dict[str, dict[str, float]]:
     """Per tree name: the flow's median and p90, over ``rounds`` alternating children of ~flows/rounds."""
     per_child = -(-flows // rounds)
-    times: dict[str, dict[str, list[float]]] = {tree.name: {"asgi": [], "testclient": []} for tree in trees}
+    times: dict[str, dict[str, list[float]]] = {tree.name: {} for tree in trees}
     for i in range(rounds):
         for tree in alternate(trees, i):
             for client, durations in _child(tree, "flow", str(per_child)).items():
-                times[tree.name][client] += durations
+                times[tree.name].setdefault(client, []).extend(durations)
     return {
         name: {
             "asgi_median_ms": statistics.median(t["asgi"]),
             "asgi_p90_ms": _pct(t["asgi"], 90),
             "testclient_median_ms": statistics.median(t["testclient"]),
             "testclient_p90_ms": _pct(t["testclient"], 90),
+            "asgi_cpu_median_ms": statistics.median(t["asgi_cpu"]),
+            "testclient_cpu_median_ms": statistics.median(t["testclient_cpu"]),
             "requests_per_flow": 4,
         }
         for name, t in times.items()
@@ -63,34 +68,45 @@ def _finished(status: dict[str, str]) -> bool:
     return status["callerStatus"] == "Finished" and status["calleeStatus"] == "Finished"
 
 
-async def _async_flows(app: Any, flows: int) -> list[float]:
+def _since(wall: float, cpu: float) -> tuple[float, float]:
+    """Wall and CPU milliseconds since ``(time.perf_counter(), time.process_time())`` were ``wall, cpu``."""
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+
+
+async def _async_flows(app: Any, flows: int) -> tuple[list[float], list[float]]:
     import httpx
 
     durations: list[float] = []
+    cpu: list[float] = []
     transport = httpx.ASGITransport(app=app)
     headers = {"Authorization": "Bearer bench-token"}
     async with httpx.AsyncClient(transport=transport, base_url="http://emulator", headers=headers) as client:
         for _ in range(flows):
-            start = time.perf_counter()
+            start = time.perf_counter(), time.process_time()
             call_id = (await client.post(RINGOUT, json=SAMPLE)).json()["id"]
             while not _finished((await client.get(f"{RINGOUT}/{call_id}")).json()["status"]):
                 pass
-            durations.append((time.perf_counter() - start) * 1000)
-    return durations
+            wall, used = _since(*start)
+            durations.append(wall)
+            cpu.append(used)
+    return durations, cpu
 
 
-def _testclient_flows(app: Any, flows: int) -> list[float]:
+def _testclient_flows(app: Any, flows: int) -> tuple[list[float], list[float]]:
     from fastapi.testclient import TestClient
 
     durations: list[float] = []
+    cpu: list[float] = []
     with TestClient(app, headers={"Authorization": "Bearer bench-token"}) as client:
         for _ in range(flows):
-            start = time.perf_counter()
+            start = time.perf_counter(), time.process_time()
             call_id = client.post(RINGOUT, json=SAMPLE).json()["id"]
             while not _finished(client.get(f"{RINGOUT}/{call_id}").json()["status"]):
                 pass
-            durations.append((time.perf_counter() - start) * 1000)
-    return durations
+            wall, used = _since(*start)
+            durations.append(wall)
+            cpu.append(used)
+    return durations, cpu
 
 
 def _pct(values: list[float], pct: float) -> float:

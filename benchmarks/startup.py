@@ -15,26 +15,33 @@ MODULES = ("emulator.cli", "emulator.app", "fastapi", "uvicorn")
 REFERENCE = "fastapi"
 
 
-def start_to_ready(target: str, tree: Tree = CURRENT) -> float:
+def start_to_ready(target: str, tree: Tree = CURRENT) -> tuple[float, float]:
+    """Wall seconds from process start to the first 200 from the ready route, and the CPU seconds the
+    server had used by then (barely moved by other jobs on the machine)."""
     server = Server(target, cpu=0, tree=tree)
     try:
-        return server.start()
+        return server.start(), server.cpu_seconds()
     finally:
         server.stop()
 
 
-def interleaved(trees: Sequence[Tree], runs: int) -> dict[str, list[float]]:
-    """Start-to-ready of each tree's emulator (keyed by tree name) and of the reference, alternating
-    (a, b, ref, b, a, ref, ...) after one unmeasured start of each: drift on a shared machine hits
-    every target alike instead of whichever ran during a busy spell."""
+def interleaved(trees: Sequence[Tree], runs: int) -> dict[str, dict[str, list[float]]]:
+    """Start-to-ready (``wall``, ``cpu``) of each tree's emulator (keyed by tree name) and of the
+    reference, alternating (a, b, ref, b, a, ref, ...) after one unmeasured start of each: drift on a
+    shared machine hits every target alike instead of whichever ran during a busy spell."""
     for tree in trees:
         start_to_ready("emulator", tree)
     start_to_ready(REFERENCE)
-    times: dict[str, list[float]] = {name: [] for name in (*(tree.name for tree in trees), REFERENCE)}
+    names = (*(tree.name for tree in trees), REFERENCE)
+    times: dict[str, dict[str, list[float]]] = {name: {"wall": [], "cpu": []} for name in names}
     for i in range(runs):
-        for tree in alternate(trees, i):
-            times[tree.name].append(start_to_ready("emulator", tree))
-        times[REFERENCE].append(start_to_ready(REFERENCE))
+        for name, (target, tree) in [
+            *((t.name, ("emulator", t)) for t in alternate(trees, i)),
+            (REFERENCE, (REFERENCE, CURRENT)),
+        ]:
+            wall, cpu = start_to_ready(target, tree)
+            times[name]["wall"].append(wall)
+            times[name]["cpu"].append(cpu)
     return times
 
 
@@ -58,8 +65,12 @@ def run(trees: Sequence[Tree], starts: int) -> dict[str, dict[str, Any]]:
     imports = import_seconds(trees, 3)
     out: dict[str, dict[str, Any]] = {}
     for tree in trees:
-        figures = {"emulator": _spread(times[tree.name]), REFERENCE: _spread(times[REFERENCE])}
+        figures = {"emulator": _spread(times[tree.name]["wall"]), REFERENCE: _spread(times[REFERENCE]["wall"])}
         figures["ratio"] = figures["emulator"]["median"] / figures[REFERENCE]["median"]
+        figures["cpu_s"] = {
+            "emulator": statistics.median(times[tree.name]["cpu"]),
+            REFERENCE: statistics.median(times[REFERENCE]["cpu"]),
+        }
         figures["imports_s"] = imports[tree.name]
         out[tree.name] = figures
     return out
