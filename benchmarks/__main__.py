@@ -71,7 +71,8 @@ def _settings(cfg: dict[str, Any], connections: int, baseline: str | None) -> st
     text = (
         f"Server on core 0, wrk on core 1 (taskset); 1 uvicorn worker; wrk -t1 -c{connections}; "
         f"emulator `{' '.join(EMULATOR_ARGS)}` (emulator-strict: plus `{' '.join(STRICT_ARGS)}`, with a token "
-        f"from its OAuth endpoint); medians of {cfg['rounds']} interleaved runs of {cfg['seconds']} s."
+        f"from its OAuth endpoint); medians of {cfg['rounds']} interleaved runs of {cfg['seconds']} s "
+        "(fresh servers each round)."
     )
     if baseline:
         text += f" Baseline `{baseline}` run from a temporary git worktree, alternating with the current tree."

@@ -10,7 +10,7 @@ import http.client
 import json
 import statistics
 from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -56,33 +56,51 @@ def _key(tree: Tree, target: str) -> str:
     return f"{tree.name}/{target}" if target in EMULATORS else target
 
 
+@dataclass
+class Live:
+    """A started server, warmed up, with its token and the URLs wrk loads."""
+
+    server: Server
+    token: str
+    urls: dict[str, str]
+
+
+def _start(server: Server, warmup: float, connections: int) -> Live:
+    server.start()
+    token = login(server.port) if server.target == "emulator-strict" else TOKEN
+    call_id = create_call(server.port, token)
+    live = Live(server, token, {"GET": f"{server.url}{RINGOUT}/{call_id}", "POST": server.url + RINGOUT})
+    for method in ("GET", "POST"):
+        run_wrk(live.urls[method], method, warmup, connections, token=token)
+    return live
+
+
+def _measure(live: Live, method: str, seconds: float, connections: int) -> LoadResult:
+    cpu = live.server.cpu_seconds()
+    result = run_wrk(live.urls[method], method, seconds, connections, token=live.token)
+    return replace(result, server_cpu_s=live.server.cpu_seconds() - cpu)
+
+
 def run(
     rounds: int, seconds: float, warmup: float, connections: int, trees: Sequence[Tree] = (CURRENT,)
 ) -> dict[str, dict[str, Any]]:
-    """A summary per tree name: its emulators against the references, all measured in the same rounds."""
+    """A summary per tree name: its emulators against the references, all measured in the same rounds.
+    Every round starts fresh servers: two processes of the same code can differ by several per cent
+    (hash seed, memory layout), and a median over rounds then averages that out too."""
     slots = {_key(tree, target): (tree, target) for target in EMULATORS for tree in trees}
     slots |= {target: (CURRENT, target) for target in REFERENCES}
-    servers = {key: Server(target, cpu=0, tree=tree) for key, (tree, target) in slots.items()}
     runs: dict[str, dict[str, list[LoadResult]]] = {key: {"GET": [], "POST": []} for key in slots}
-    try:
-        urls, tokens = {}, {}
-        for key, server in servers.items():
-            server.start()
-            tokens[key] = login(server.port) if server.target == "emulator-strict" else TOKEN
-            call_id = create_call(server.port, tokens[key])
-            urls[key] = {"GET": f"{server.url}{RINGOUT}/{call_id}", "POST": server.url + RINGOUT}
-            for method in ("GET", "POST"):
-                run_wrk(urls[key][method], method, warmup, connections, token=tokens[key])
-        for i in range(rounds):
-            order = [_key(tree, target) for target in EMULATORS for tree in alternate(trees, i)] + list(REFERENCES)
+    for i in range(rounds):
+        order = [_key(tree, target) for target in EMULATORS for tree in alternate(trees, i)] + list(REFERENCES)
+        servers = [Server(slots[key][1], cpu=0, tree=slots[key][0]) for key in order]
+        try:
+            live = {key: _start(server, warmup, connections) for key, server in zip(order, servers, strict=True)}
             for method in ("GET", "POST"):
                 for key in order:
-                    cpu = servers[key].cpu_seconds()
-                    result = run_wrk(urls[key][method], method, seconds, connections, token=tokens[key])
-                    runs[key][method].append(replace(result, server_cpu_s=servers[key].cpu_seconds() - cpu))
-    finally:
-        for server in servers.values():
-            server.stop()
+                    runs[key][method].append(_measure(live[key], method, seconds, connections))
+        finally:
+            for server in servers:
+                server.stop()
     return {
         tree.name: summarise({target: runs[_key(tree, target)] for target in (*EMULATORS, *REFERENCES)})
         for tree in trees
