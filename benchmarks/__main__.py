@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.baseline:
             print(f"checking out {args.baseline} into a temporary worktree ...", file=sys.stderr)
             under_test = [stack.enter_context(trees.checkout(args.baseline)), CURRENT]
+        for tree in under_test:  # both trees start from bytecode, whatever PYTHONDONTWRITEBYTECODE says
+            tree.compile()
         described = {
             tree.name: trees.describe(tree, args.baseline if tree is not CURRENT else "HEAD") for tree in under_test
         }
