@@ -85,8 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     with ExitStack() as stack:
         under_test = [CURRENT]
         if args.baseline:
-            print(f"checking out {args.baseline} into a temporary worktree ...", file=sys.stderr)
-            under_test = [stack.enter_context(trees.checkout(args.baseline)), CURRENT]
+            baseline = stack.enter_context(trees.checkout(args.baseline))
+            print(f"baseline {args.baseline} checked out at {baseline.root} (until the run ends)", file=sys.stderr)
+            under_test = [baseline, CURRENT]
         for tree in under_test:  # both trees start from bytecode, whatever PYTHONDONTWRITEBYTECODE says
             tree.compile()
         described = {
