@@ -29,7 +29,7 @@ def flow_ms(flows: int) -> dict[str, float]:
     from emulator.app import create_app
     from emulator.settings import Settings
 
-    app = create_app(Settings(clock="poll", auth="lenient"))
+    app = create_app(Settings(clock="poll", auth="lenient", rate_limits="off"))
     asgi = asyncio.run(_async_flows(app, flows))
     sync = _testclient_flows(app, flows)
     return {
@@ -103,7 +103,7 @@ def memory_child(sizes: list[int], samples: int) -> dict[str, Any]:
     from emulator.app import create_app
     from emulator.settings import Settings
 
-    settings = Settings(clock="manual", auth="lenient", max_calls=max(sizes) + 10)
+    settings = Settings(clock="manual", auth="lenient", max_calls=max(sizes) + 10, rate_limits="off")
     small, large = create_app(settings), create_app(settings)
     small_ids = _fill(small.state.emulator, 10)
     gc.collect()

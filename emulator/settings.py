@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from emulator.core.call import ClockMode
 from emulator.core.phone import Validation
+from emulator.core.rate_limits import RateLimitMode
 
 DEFAULT_MANUAL_START = datetime(2026, 1, 1, tzinfo=UTC)
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")  # uvicorn's names
@@ -71,3 +72,12 @@ class Settings(BaseSettings):
         if value.lower() not in LOG_LEVELS:
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return value.lower()
+
+    # --- rate limits (usage-plan groups; README "Rate limits") ---
+    rate_limits: RateLimitMode = Field(RateLimitMode.PLATFORM, description="platform | off")
+    rate_limit_heavy: int = Field(10, ge=1, le=1_000_000, description="Heavy group: requests per window")
+    rate_limit_medium: int = Field(40, ge=1, le=1_000_000, description="Medium group: requests per window")
+    rate_limit_light: int = Field(50, ge=1, le=1_000_000, description="Light group: requests per window")
+    rate_limit_auth: int = Field(5, ge=1, le=1_000_000, description="Auth group: requests per window")
+    rate_limit_window: float = Field(60.0, gt=0, le=86_400, description="rate-limit window, seconds")
+    rate_limit_penalty: float = Field(60.0, gt=0, le=86_400, description="rate-limit penalty, seconds")

@@ -1,8 +1,9 @@
 """The outermost middleware, a pure ASGI one (no ``BaseHTTPMiddleware``: it sits in every request):
-every response carries an ``RCRequestId`` (from the emulator's seedable id source), and every
-request outside the control plane gets a journal entry with its status (499 when the client went
-away before an answer). Control-plane requests (``/__emulator/...``) are not journaled: the
-journal is what *the app under test* did."""
+every response carries an ``RCRequestId`` (from the emulator's seedable id source) and, when the
+request was counted against a rate-limit bucket, the ``X-Rate-Limit-*`` headers; every request
+outside the control plane gets a journal entry with its status (499 when the client went away
+before an answer). Control-plane requests (``/__emulator/...``) are not journaled: the journal
+is what *the app under test* did."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulator.api.errors import REQUEST_ID_KEY
-from emulator.api.journal import STATE_KEYS, Journal
+from emulator.api.journal import STATE_KEYS, Journal, RawHeaders
+from emulator.api.rate_limits import BUCKET_KEY, rate_limit_headers
 from emulator.core.call import RingOutCall
 from emulator.core.clock import Clock
 
@@ -38,7 +40,7 @@ class JournalMiddleware:
 
             async def send_with_id(message: Message) -> None:
                 if message["type"] == "http.response.start":
-                    message["headers"] = [*message.get("headers", ()), header]
+                    message["headers"] = added(message, state, header)
                 await send(message)
 
             await self.app(scope, receive, send_with_id)
@@ -50,7 +52,7 @@ class JournalMiddleware:
 
         async def noting_send(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), header]
+                message["headers"] = added(message, state, header)
                 entry.status = message["status"]
             await send(message)
 
@@ -61,6 +63,14 @@ class JournalMiddleware:
             raise
         finally:
             entry.duration_ms = (perf_counter() - started) * 1000
+
+
+def added(message: Message, state: dict[str, object], header: tuple[bytes, bytes]) -> RawHeaders:
+    """The response's headers plus ``RCRequestId`` and, if counted, the rate-limit headers."""
+    bucket = state.get(BUCKET_KEY)
+    if bucket is None:
+        return [*message.get("headers", ()), header]
+    return [*message.get("headers", ()), header, *rate_limit_headers(bucket)]  # type: ignore[arg-type]
 
 
 def note_call(request: Request, call: RingOutCall) -> None:
