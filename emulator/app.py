@@ -21,6 +21,7 @@ from emulator.api import (
     control_clock,
     control_journal,
     control_rate_limits,
+    control_report,
     control_rules,
     control_scenarios,
     directory,
@@ -82,6 +83,7 @@ def route_table(settings: Settings) -> list[BaseRoute]:
         *control_calls.routes,
         *control_journal.routes,
         *control_rate_limits.routes,
+        *control_report.routes,
         *contract.routes,
     ]
     return [

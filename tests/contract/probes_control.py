@@ -25,7 +25,7 @@ NAMED, RULE, CALL, LEG = (
 )
 UPLOAD = {"description": "Callee busy at once.", "steps": [{"at": 0, "caller": "Success", "callee": "Busy"}]}
 REAL = {"clock": "real"}
-LIMITS = f"{CONTROL}/rate-limits"
+LIMITS, REPORT = f"{CONTROL}/rate-limits", f"{CONTROL}/report"
 RINGOUT_POST = ("POST", "/restapi/v1.0/account/{accountId}/extension/{extensionId}/ring-out")
 
 
@@ -165,4 +165,7 @@ def control_plane_probes() -> list[Probe]:
         Probe("PUT", LIMITS, 200, _send("PUT", LIMITS, json={"limits": {"light": 5}, "penaltySeconds": 1})),
         Probe("PUT", LIMITS, 400, _send("PUT", LIMITS, json={"limits": {"light": 0}})),
         _locked("PUT", LIMITS, LIMITS),
+        Probe("GET", REPORT, 200, lambda c: (_call(c), c.get(REPORT))[1], {}, calls_need),
+        Probe("GET", REPORT, 400, _send("GET", REPORT, params={"format": "pdf"})),
+        _locked("GET", REPORT, REPORT),
     ]
