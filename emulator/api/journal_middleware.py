@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulator.api.errors import REQUEST_ID_KEY
 from emulator.api.journal import STATE_KEYS, Journal, RawHeaders
-from emulator.api.rate_limits import BUCKET_KEY, rate_limit_headers
+from emulator.api.rate_limits import BUCKET_KEY, with_rate_limit_headers
 from emulator.core.call import RingOutCall
 from emulator.core.clock import Clock
 
@@ -70,7 +70,7 @@ def added(message: Message, state: dict[str, object], header: tuple[bytes, bytes
     bucket = state.get(BUCKET_KEY)
     if bucket is None:
         return [*message.get("headers", ()), header]
-    return [*message.get("headers", ()), header, *rate_limit_headers(bucket)]  # type: ignore[arg-type]
+    return with_rate_limit_headers(message.get("headers", ()), header, bucket)  # type: ignore[arg-type]
 
 
 def note_call(request: Request, call: RingOutCall) -> None:

@@ -45,7 +45,7 @@ def seconds(value: float) -> str:
     return str(int(value)) if value == int(value) else str(value)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=64)  # policies hash by identity: a cheap lookup
 def _fixed(policy: Policy) -> tuple[tuple[bytes, bytes], ...]:
     return (
         (b"x-rate-limit-group", policy.group.value.lower().encode()),
@@ -54,9 +54,14 @@ def _fixed(policy: Policy) -> tuple[tuple[bytes, bytes], ...]:
     )
 
 
-def rate_limit_headers(bucket: Bucket) -> RawHeaders:
-    """``X-Rate-Limit-Group`` (lowercase), ``-Limit``, ``-Remaining``, ``-Window`` for a response."""
-    return [*_fixed(bucket.policy), (b"x-rate-limit-remaining", str(bucket.remaining).encode())]
+ENCODED = tuple(str(n).encode() for n in range(1001))  # X-Rate-Limit-Remaining values, ready
+
+
+def with_rate_limit_headers(headers: RawHeaders, extra: tuple[bytes, bytes], bucket: Bucket) -> RawHeaders:
+    """``headers``, ``extra``, then ``X-Rate-Limit-Group`` (lowercase), ``-Limit``, ``-Window``, ``-Remaining``."""
+    left = bucket.remaining
+    value = ENCODED[left] if left <= 1000 else str(left).encode()
+    return [*headers, extra, *_fixed(bucket.policy), (b"x-rate-limit-remaining", value)]
 
 
 def refusal_note(refused: RateLimitExceeded) -> str:

@@ -9,20 +9,23 @@ penalty shorter than the window does not trap a client that waited it out.
 Pure and on the injected clock: advancing a manual clock clears windows and penalties. A bucket
 holds at most ``limit`` timestamps (refused requests are not recorded), trimmed on use, so a
 request costs one dict lookup, a few deque pops amortised and one append. At most
-``MAX_BUCKETS`` buckets are kept; the least recently used one is forgotten first."""
+``MAX_BUCKETS`` buckets are kept; past that, the oldest idle bucket is forgotten (an idle one
+holds nothing that matters), else the oldest."""
 
 from __future__ import annotations
 
 import math
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from itertools import islice
 
 from emulator.core.clock import Clock
 from emulator.core.errors import AuthRateLimitExceeded, RateLimitExceeded
 
 MAX_BUCKETS = 10_000
+EVICTION_SCAN = 64  # buckets looked at for an idle one when the cap is reached
 
 
 class RateLimitMode(StrEnum):
@@ -70,9 +73,10 @@ OPERATION_GROUPS: Mapping[str, Group] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Policy:
-    """One group's limit: ``limit`` requests per ``window`` seconds, then ``penalty`` seconds."""
+    """One group's limit: ``limit`` requests per ``window`` seconds, then ``penalty`` seconds.
+    Hashed by identity (cheap): a table change makes new policies."""
 
     group: Group
     limit: int
@@ -122,9 +126,8 @@ class Bucket:
     @property
     def remaining(self) -> int:
         """Requests left in the window (none during a penalty)."""
-        if self.penalty_until > self.last:
-            return 0
-        return max(self.policy.limit - len(self.times), 0)
+        left = self.policy.limit - len(self.times)
+        return 0 if left < 0 or self.penalty_until > self.last else left
 
     def trim(self, now: float) -> None:
         self.last = now
@@ -143,7 +146,7 @@ class RateLimiter:
         self.clock = clock
         self.initial = config
         self.max_buckets = max_buckets
-        self._buckets: OrderedDict[BucketKey, Bucket] = OrderedDict()
+        self._buckets: dict[BucketKey, Bucket] = {}
         self.configure(config)
 
     def configure(self, config: RateLimitConfig) -> None:
@@ -186,26 +189,39 @@ class RateLimiter:
         key = (user, app, group)
         bucket = self._buckets.get(key)
         policy = self.policies[group]
-        if bucket is None:
-            bucket = self._add(key, policy)
-        else:
-            self._buckets.move_to_end(key)
-            bucket.policy = policy
         now = self.clock.now()
-        bucket.trim(now)
+        if bucket is None:
+            bucket = self._add(key, policy, now)
+        else:
+            bucket.policy = policy
+        bucket.last = now
+        times, cutoff = bucket.times, now - policy.window  # trim, inlined: this is every request's path
+        while times and times[0] <= cutoff:
+            times.popleft()
         if bucket.penalty_until > now:
             self._refuse(bucket, now)
-        if len(bucket.times) >= policy.limit:
-            bucket.times.clear()  # the penalty replaces the window; afterwards the bucket starts afresh
+        if len(times) >= policy.limit:
+            times.clear()  # the penalty replaces the window; afterwards the bucket starts afresh
             self._refuse(bucket, now)
-        bucket.times.append(now)
+        times.append(now)
         return bucket
 
-    def _add(self, key: BucketKey, policy: Policy) -> Bucket:
+    def _add(self, key: BucketKey, policy: Policy, now: float) -> Bucket:
         if len(self._buckets) >= self.max_buckets:
-            self._buckets.popitem(last=False)  # least recently used
+            self._evict(now)
         bucket = self._buckets[key] = Bucket(key, policy)
         return bucket
+
+    def _evict(self, now: float) -> None:
+        """Forget the oldest idle bucket among the ``EVICTION_SCAN`` oldest (no request in its
+        window, no penalty: forgetting it changes nothing), else the oldest one."""
+        oldest = list(islice(self._buckets, EVICTION_SCAN))
+        for key in oldest:
+            bucket = self._buckets[key]
+            if bucket.penalty_until <= now and (not bucket.times or bucket.times[-1] <= now - bucket.policy.window):
+                del self._buckets[key]
+                return
+        del self._buckets[oldest[0]]
 
     @staticmethod
     def _refuse(bucket: Bucket, now: float) -> None:
@@ -216,7 +232,7 @@ class RateLimiter:
         raise error(bucket, retry_after=max(math.ceil(policy.penalty), 1))
 
     def buckets(self) -> Iterator[Bucket]:
-        """Live buckets (trimmed to now), least recently used first."""
+        """Live buckets (trimmed to now), oldest first."""
         now = self.clock.now()
         for bucket in list(self._buckets.values()):
             bucket.policy = self.policies[bucket.group]

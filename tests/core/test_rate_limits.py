@@ -128,13 +128,18 @@ def test_runtime_changes_and_reset() -> None:
     fill(rl, 10)
 
 
-def test_the_least_recently_used_bucket_goes_first_past_the_cap() -> None:
-    rl = limiter(ManualClock(START), max_buckets=2)
+def test_past_the_cap_the_oldest_idle_bucket_goes_first_else_the_oldest() -> None:
+    clock = ManualClock(START)
+    rl = limiter(clock, max_buckets=2)
     fill(rl, 1, user="a")
+    clock.shift(30)
     fill(rl, 1, user="b")
-    fill(rl, 1, user="a")  # a is now the most recently used
+    clock.shift(31)  # a is idle now (its request is out of the window), b is not
+    fill(rl, 1, user="b")
     fill(rl, 1, user="c")
-    assert [b.user for b in rl.buckets()] == ["a", "c"]
+    assert [b.user for b in rl.buckets()] == ["b", "c"]
+    fill(rl, 1, user="d")  # none idle: the oldest (b) goes
+    assert [b.user for b in rl.buckets()] == ["c", "d"]
 
 
 def test_the_group_table_agrees_with_the_official_spec() -> None:
