@@ -13,7 +13,7 @@ from ringcentral.http.api_exception import ApiException
 from emulator.app import create_app
 from emulator.core.clock import ManualClock
 from emulator.server import EmulatorServer
-from emulator.settings import DEFAULT_MANUAL_START, Settings
+from emulator.settings import Settings
 from tests.e2e.js_sdks import JS_DIR, require_js_sdks
 
 RINGOUT = "/restapi/v1.0/account/~/extension/~/ring-out"
@@ -21,18 +21,13 @@ CALL = {"from": {"phoneNumber": "+16505550111"}, "to": {"phoneNumber": "+1650555
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(DEFAULT_MANUAL_START.timestamp())
-
-
-@pytest.fixture
-def server(clock: ManualClock) -> Iterator[EmulatorServer]:
+def server(manual_clock: ManualClock) -> Iterator[EmulatorServer]:
     settings = Settings(clock="manual", auth="strict", rate_limit_heavy=2, rate_limit_light=3)
-    with EmulatorServer(create_app(settings, clock=clock), port=0) as running:
+    with EmulatorServer(create_app(settings, clock=manual_clock), port=0) as running:
         yield running
 
 
-def test_the_python_sdk_sees_the_429_as_the_platforms_error(server: EmulatorServer, clock: ManualClock) -> None:
+def test_the_python_sdk_sees_the_429_as_the_platforms_error(server: EmulatorServer, manual_clock: ManualClock) -> None:
     platform = SDK("emulator-client-id", "emulator-client-secret", server.url).platform()
     platform.login(jwt="emulator-jwt")
     first = platform.post(RINGOUT, CALL)
@@ -50,7 +45,7 @@ def test_the_python_sdk_sees_the_429_as_the_platforms_error(server: EmulatorServ
     }
     assert (response.headers["Retry-After"], response.headers["X-Rate-Limit-Limit"]) == ("60", "2")
     assert "HTTP 429" in str(raised.value) and "Request rate exceeded" in str(raised.value)
-    clock.shift(60)
+    manual_clock.shift(60)
     assert platform.post(RINGOUT, CALL).response().status_code == 200
 
 
