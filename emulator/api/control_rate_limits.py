@@ -22,6 +22,7 @@ MAX_SECONDS = 86_400
 
 def table_json(emulator: Emulator) -> dict[str, Any]:
     mode, policies = emulator.rate_limit_policies()
+    now = emulator.clock_reading()[1]
     any_policy = policies[Group.HEAVY]
     buckets = [
         {
@@ -32,7 +33,7 @@ def table_json(emulator: Emulator) -> dict[str, Any]:
             "used": len(bucket.times),
             "remaining": bucket.remaining,
             "refused": bucket.refused,
-            "penaltyUntil": iso(bucket.penalty_until) if bucket.penalty_until > emulator.clock.now() else None,
+            "penaltyUntil": iso(bucket.penalty_until) if bucket.penalty_until > now else None,
         }
         for bucket in emulator.rate_limit_buckets()
     ]

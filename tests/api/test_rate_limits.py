@@ -20,6 +20,7 @@ from tests.contract.probes import CLIENT, JWT_GRANT
 RATE = f"{BASE}/ring-out"
 LIMITS = "/__emulator/rate-limits"
 NOTE_START = "Heavy bucket of user [400131560009] and app [emulator-client-id] refused this request"
+CODE_REQUEST = {"response_type": "code", "client_id": "emulator-client-id", "redirect_uri": "http://localhost/callback"}
 CMN_301 = {"errorCode": "CMN-301", "message": "Request rate exceeded"}
 
 
@@ -55,6 +56,13 @@ def test_every_throttled_route_carries_its_groups_headers(strict: TestClient) ->
         (strict.delete(f"{RATE}/{made}"), "heavy", "10", "7"),
         (strict.get(f"{RATE}/nope"), "light", "50", "45"),  # a 404 is counted too
         (strict.post("/restapi/oauth/token", data=JWT_GRANT, auth=CLIENT), "auth", "5", "3"),
+        (
+            strict.post("/restapi/oauth/revoke", data={"token": "unknown"}, auth=CLIENT),
+            "auth",
+            "5",
+            "4",
+        ),  # unknown user
+        (strict.get("/restapi/oauth/authorize", params=CODE_REQUEST, follow_redirects=False), "auth", "5", "2"),
     ]
     for response, group, limit, remaining in cases:
         assert headers_of(response) == {
@@ -110,6 +118,12 @@ def test_the_token_endpoints_429_is_oauth_shaped(strict: TestClient) -> None:
     }
     assert refused.headers["retry-after"] == "60"
     assert "Auth bucket of user [400131560009] and app [emulator-client-id]" in refused.headers["x-emulator-note"]
+    assert headers_of(refused) == {
+        "x-rate-limit-group": "auth",
+        "x-rate-limit-limit": "5",
+        "x-rate-limit-remaining": "0",
+        "x-rate-limit-window": "60",
+    }
 
 
 def test_failed_logins_count_but_other_users_and_apps_do_not_share(strict: TestClient) -> None:
