@@ -20,6 +20,8 @@ from emulator.api import (
     control_calls,
     control_clock,
     control_journal,
+    control_rate_limits,
+    control_report,
     control_rules,
     control_scenarios,
     directory,
@@ -34,6 +36,7 @@ from emulator.bundled import bundled_accounts_file, bundled_scenarios_dir
 from emulator.core.call import ClockMode
 from emulator.core.clock import Clock, ManualClock, SystemClock
 from emulator.core.emulator import Emulator, EmulatorConfig
+from emulator.core.rate_limits import Group, RateLimitConfig
 from emulator.scenario_files import load_catalogue
 from emulator.settings import AuthMode, Settings
 
@@ -46,9 +49,18 @@ def build_clock(settings: Settings) -> Clock:
 
 def emulator_config(settings: Settings) -> EmulatorConfig:
     """``EmulatorConfig`` from ``Settings``: same names, except the two the domain words its own way."""
-    renamed: dict[str, Any] = {"clock_mode": settings.clock, "lenient_auth": settings.auth is AuthMode.LENIENT}
+    renamed: dict[str, Any] = {
+        "clock_mode": settings.clock,
+        "lenient_auth": settings.auth is AuthMode.LENIENT,
+        "rate_limits": rate_limit_config(settings),
+    }
     same: dict[str, Any] = {f.name: getattr(settings, f.name) for f in fields(EmulatorConfig) if f.name not in renamed}
     return EmulatorConfig(**same, **renamed)
+
+
+def rate_limit_config(settings: Settings) -> RateLimitConfig:
+    limits = {group: getattr(settings, f"rate_limit_{group.value.lower()}") for group in Group}
+    return RateLimitConfig(settings.rate_limits, limits, settings.rate_limit_window, settings.rate_limit_penalty)
 
 
 def build_emulator(settings: Settings, *, clock: Clock | None = None) -> Emulator:
@@ -70,6 +82,8 @@ def route_table(settings: Settings) -> list[BaseRoute]:
         *control_scenarios.routes,
         *control_calls.routes,
         *control_journal.routes,
+        *control_rate_limits.routes,
+        *control_report.routes,
         *contract.routes,
     ]
     return [

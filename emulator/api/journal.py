@@ -24,6 +24,10 @@ STATE_KEYS = {
     "scenario_source": "emulator_scenario_source",
     "to": "emulator_to",
     "from": "emulator_from",
+    "operation": "emulator_operation",  # operationId of the route that answered (set by the route)
+    "app": "emulator_app",  # client id of the calling app
+    "bucket": "emulator_bucket",  # the rate-limit Bucket the request was counted against
+    "refused": "emulator_refused",  # True when that bucket refused it (429)
 }
 
 RawHeaders = list[tuple[bytes, bytes]]

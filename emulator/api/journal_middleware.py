@@ -1,7 +1,8 @@
 """The outermost middleware, a pure ASGI one (no ``BaseHTTPMiddleware``: it sits in every request):
-every response carries an ``RCRequestId`` (from the emulator's seedable id source), every request
+every response carries an ``RCRequestId`` (from the emulator's seedable id source) and, when the
+request was counted against a rate-limit bucket, the ``X-Rate-Limit-*`` headers; every request
 outside the control plane gets a journal entry with its status (499 when the client went away
-before an answer), and a control-plane path with a control character (``%0A``...) is refused
+before an answer); and a control-plane path with a control character (``%0A``...) is refused
 before routing (Starlette's mount pattern would drop a trailing newline and route the rest).
 Control-plane requests (``/__emulator/...``) are not journaled: the journal is what *the app
 under test* did."""
@@ -16,7 +17,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulator.api.errors import REQUEST_ID_KEY, error_response
-from emulator.api.journal import STATE_KEYS, Journal
+from emulator.api.journal import STATE_KEYS, Journal, RawHeaders
+from emulator.api.rate_limits import BUCKET_KEY, with_rate_limit_headers
 from emulator.core.call import RingOutCall
 from emulator.core.clock import Clock
 from emulator.core.errors import InvalidParameterDetail
@@ -50,7 +52,7 @@ class JournalMiddleware:
 
             async def send_with_id(message: Message) -> None:
                 if message["type"] == "http.response.start":
-                    message["headers"] = [*message.get("headers", ()), header]
+                    message["headers"] = added(message, state, header)
                 await send(message)
 
             await app(scope, receive, send_with_id)
@@ -62,7 +64,7 @@ class JournalMiddleware:
 
         async def noting_send(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), header]
+                message["headers"] = added(message, state, header)
                 entry.status = message["status"]
             await send(message)
 
@@ -73,6 +75,14 @@ class JournalMiddleware:
             raise
         finally:
             entry.duration_ms = (perf_counter() - started) * 1000
+
+
+def added(message: Message, state: dict[str, object], header: tuple[bytes, bytes]) -> RawHeaders:
+    """The response's headers plus ``RCRequestId`` and, if counted, the rate-limit headers."""
+    bucket = state.get(BUCKET_KEY)
+    if bucket is None:
+        return [*message.get("headers", ()), header]
+    return with_rate_limit_headers(message.get("headers", ()), header, bucket)  # type: ignore[arg-type]
 
 
 def note_call(request: Request, call: RingOutCall) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -21,6 +21,7 @@ from emulator.core.legs import Leg, LegAction
 from emulator.core.magic_numbers import MagicTable
 from emulator.core.oauth import OAuthServer
 from emulator.core.phone import Validation
+from emulator.core.rate_limits import Bucket, Group, Policy, RateLimitConfig, RateLimiter, RateLimitMode
 from emulator.core.rules import MAX_RULES, Match, Rule, RuleBook, RuleBookFull
 from emulator.core.scenario import Scenario, check_name
 from emulator.core.store import CallStore
@@ -28,7 +29,7 @@ from emulator.core.timeline import TimelineEntry, timeline
 from emulator.core.tokens import Session, TokenStore
 
 MAX_UPLOADED_SCENARIOS = 1000
-RESET_SCOPES = ("calls", "tokens", "rules", "scenarios", "clock", "ids")
+RESET_SCOPES = ("calls", "tokens", "rules", "scenarios", "clock", "ids", "rate-limits")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class EmulatorConfig:
     lenient_auth: bool
     max_sessions: int
     speed: float
+    rate_limits: RateLimitConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,11 @@ class Emulator:
         self.queue = RuleBook()
         self.rules = RuleBook()
         self.magic = MagicTable()
+        self.rate_limits = RateLimiter(self.clock, config.rate_limits)
+        # consume(operation, user, app): count a request of ``operation`` (an operationId) against
+        # its group's bucket; raises ``RateLimitExceeded`` when refused; ``None``: not throttled.
+        # Bound once (no extra call on every request's path).
+        self.consume: Callable[[str, str, str], Bucket | None] = self.rate_limits.consume
 
     def reset(self, scopes: Iterable[str] = RESET_SCOPES) -> None:
         """Back to the state at start for each scope (see ``RESET_SCOPES``)."""
@@ -89,7 +96,7 @@ class Emulator:
         if unknown:
             raise InvalidParameterDetail("scopes", detail=f"Unknown scope {unknown}; valid: {', '.join(RESET_SCOPES)}")
         for scope in chosen:
-            getattr(self, f"_reset_{scope}")()
+            getattr(self, f"_reset_{scope.replace('-', '_')}")()
 
     def _reset_calls(self) -> None:
         self.calls.clear()
@@ -117,6 +124,9 @@ class Emulator:
 
     def _reset_ids(self) -> None:
         self.ids.reseed(self.config.seed)
+
+    def _reset_rate_limits(self) -> None:
+        self.rate_limits.reset()
 
     def create_ringout(self, extension: Extension, request: RingOutRequest, scenario_header: str | None) -> CallResult:
         account = self.directory.account(extension.account_id)
@@ -165,9 +175,12 @@ class Emulator:
 
     # --- who is calling -------------------------------------------------------------------
 
-    def authenticate(self, token: str | None, account_ref: str, extension_ref: str, access: Access) -> Extension:
-        """The extension a ``/restapi/v1.0`` path names, for the session ``token`` opens."""
-        return self.gate.extension(self.gate.session(token), account_ref, extension_ref, access)
+    def authenticate(
+        self, token: str | None, account_ref: str, extension_ref: str, access: Access
+    ) -> tuple[Session, Extension]:
+        """The session ``token`` opens and the extension a ``/restapi/v1.0`` path names for it."""
+        session = self.gate.session(token)
+        return session, self.gate.extension(session, account_ref, extension_ref, access)
 
     def home_country(self, extension: Extension) -> str:
         return self.directory.account(extension.account_id).home_country
@@ -184,6 +197,29 @@ class Emulator:
     def authorize(self, query: Mapping[str, str]) -> tuple[str, str]:
         """Auto-approved for the default extension: (redirect URI, code)."""
         return self.oauth.authorize(query, self.directory.default_extension)
+
+    # --- rate limits -----------------------------------------------------------------------
+
+    def login_subject(self, form: Mapping[str, str]) -> str:
+        """The user an OAuth request (token, revoke, authorize) is counted for, before anything in
+        it is checked: the extension its JWT, refresh token, code or token belongs to (authorize:
+        the extension it approves for), else the username it gives, else ``unknown``."""
+        owner = self.directory.default_extension if "response_type" in form else self.oauth.owner(form)
+        if owner is not None:
+            return owner.id
+        username = form.get("username")
+        return f"{username}*{form.get('extension', '')}".rstrip("*") if username else "unknown"
+
+    def rate_limit_policies(self) -> tuple[RateLimitMode, dict[Group, Policy]]:
+        return self.rate_limits.config.mode, self.rate_limits.policies
+
+    def rate_limit_buckets(self) -> list[Bucket]:
+        return list(self.rate_limits.buckets())
+
+    def update_rate_limits(
+        self, mode: RateLimitMode | None, limits: Mapping[Group, int], window: float | None, penalty: float | None
+    ) -> None:
+        self.rate_limits.update(mode, limits, window, penalty)
 
     # --- control plane -------------------------------------------------------------------
 

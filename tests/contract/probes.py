@@ -151,7 +151,42 @@ def control_probes() -> list[Probe]:
     ]
 
 
+ONE_PER_WINDOW = {"rate_limits": "platform", "rate_limit_heavy": 1, "rate_limit_light": 1, "rate_limit_auth": 1}
+
+
+def twice(send: Send) -> Send:
+    """The second of two requests, with every group's limit at 1: 429."""
+    return lambda c: (send(c), send(c))[1]
+
+
+def throttled_probes() -> list[Probe]:
+    token, revoke, authorize = "/restapi/oauth/token", "/restapi/oauth/revoke", "/restapi/oauth/authorize"
+    code_request = {"response_type": "code", "client_id": CLIENT[0], "redirect_uri": "http://localhost/callback"}
+    probes = [
+        Probe("POST", token, 429, twice(lambda c: c.post(token, data=JWT_GRANT, auth=CLIENT)), ONE_PER_WINDOW),
+        Probe("POST", revoke, 429, twice(lambda c: c.post(revoke, data={"token": "x"}, auth=CLIENT)), ONE_PER_WINDOW),
+        Probe("GET", authorize, 429, twice(lambda c: c.get(authorize, params=code_request)), ONE_PER_WINDOW),
+        Probe(
+            "GET", f"{BASE}/forwarding-number", 429, twice(lambda c: c.get(f"{OWN}/forwarding-number")), ONE_PER_WINDOW
+        ),
+        Probe("GET", BASE, 429, twice(lambda c: c.get(OWN)), ONE_PER_WINDOW),
+    ]
+    for spelling in ("ring-out", "ringout"):
+        probes += _throttled_ringout(spelling)
+    return probes
+
+
+def _throttled_ringout(spelling: str) -> list[Probe]:
+    url, item = f"{OWN}/{spelling}", f"{BASE}/{spelling}/{{ringoutId}}"
+    return [
+        Probe("POST", f"{BASE}/{spelling}", 429, twice(lambda c: c.post(url, json=SEED_SAMPLE)), ONE_PER_WINDOW),
+        Probe("GET", item, 429, twice(lambda c: c.get(f"{url}/x")), ONE_PER_WINDOW),
+        Probe("DELETE", item, 429, twice(lambda c: c.delete(f"{url}/x")), ONE_PER_WINDOW),
+    ]
+
+
 PROBES = [
+    *throttled_probes(),
     *ringout_probes("ring-out"),
     *ringout_probes("ringout"),
     *oauth_probes(),

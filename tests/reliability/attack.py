@@ -54,7 +54,7 @@ def served(*flags: str, name: str = "emulator") -> Any:
 
     @pytest.fixture(scope="module", name=name)
     def emulator() -> Iterator[Emulator]:
-        with launch(*flags) as running:
+        with launch("--rate-limits", "off", *flags) as running:  # floods of one user would be 429s
             yield running
 
     return emulator
