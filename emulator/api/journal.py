@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from emulator.api.masking import masked_header, masked_pairs
@@ -133,9 +134,7 @@ def capped(raw_query: bytes, raw_headers: RawHeaders) -> tuple[bytes, RawHeaders
     """The query and headers cut to ``ENTRY_CAP`` bytes in all; what is cut is said in a marker
     (the query's tail, a header value's tail, then ``x-emulator-truncated`` for dropped headers).
     The common case (a small request) returns its inputs as they are."""
-    total = len(raw_query)
-    for name, value in raw_headers:
-        total += len(name) + len(value)
+    total = len(raw_query) + sum(map(len, chain.from_iterable(raw_headers)))
     if total <= ENTRY_CAP:
         return raw_query, raw_headers
     budget = ENTRY_CAP
