@@ -85,10 +85,11 @@ async def read_body(request: Request, *, accept: tuple[str, ...], limit: int, un
     """The body, once its media type is one of ``accept`` (a request without Content-Type counts as
     ``untyped``; None refuses it) and at most ``limit`` bytes: 415 / 413 otherwise. A declared
     ``Content-Length`` over the limit is refused before a byte is read."""
+    headers = request.headers
     kind = media_type(request) or untyped
     if kind not in accept:
-        raise UnsupportedMediaType(expected=" or ".join(accept), got=request.headers.get("content-type", ""))
-    declared = request.headers.get("content-length")
+        raise UnsupportedMediaType(expected=" or ".join(accept), got=headers.get("content-type", ""))
+    declared = headers.get("content-length")
     if declared is not None and (not declared.isdigit() or len(declared) > 12 or int(declared) > limit):
         raise PayloadTooLarge(limit=limit)
     chunks: list[bytes] = []

@@ -80,8 +80,12 @@ class JournalMiddleware:
 def added(message: Message, state: dict[str, object], header: tuple[bytes, bytes]) -> RawHeaders:
     """The response's headers plus ``RCRequestId`` and, if counted, the rate-limit headers."""
     bucket = state.get(BUCKET_KEY)
+    headers = message.get("headers")
     if bucket is None:
-        return [*message.get("headers", ()), header]
+        if type(headers) is list:  # a Response's own raw list: add to it, no copy
+            headers.append(header)
+            return headers
+        return [*(headers or ()), header]
     return with_rate_limit_headers(message.get("headers", ()), header, bucket)  # type: ignore[arg-type]
 
 
