@@ -21,15 +21,20 @@ from emulator.api.journal import STATE_KEYS, Journal, RawHeaders
 from emulator.api.rate_limits import BUCKET_KEY, with_rate_limit_headers
 from emulator.core.call import RingOutCall
 from emulator.core.clock import Clock
-from emulator.core.errors import InvalidParameterDetail
+from emulator.core.errors import EmulatorError, InvalidParameterDetail, ResourceNotFoundRoute
 
 SKIP_PREFIX = "/__emulator"
 CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 async def refuse_path(scope: Scope, receive: Receive, send: Send) -> None:
-    detail = "A path may not hold control characters."
-    await error_response(InvalidParameterDetail("path", detail=detail))(scope, receive, send)
+    """Such a path names nothing the control plane holds (no name or id has a control character):
+    404 to look it up or delete it, 400 to create it (``PUT /__emulator/scenarios/{name}``)."""
+    if scope["method"] == "PUT":
+        error: EmulatorError = InvalidParameterDetail("path", detail="A name may not hold control characters.")
+    else:
+        error = ResourceNotFoundRoute(method=scope["method"], path=scope["path"])
+    await error_response(error)(scope, receive, send)
 
 
 class JournalMiddleware:

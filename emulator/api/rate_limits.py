@@ -69,8 +69,9 @@ def refusal_note(refused: RateLimitExceeded) -> str:
     bucket: Bucket = refused.bucket
     policy = bucket.policy
     name = policy.group.value.lower()
+    who = "".join(c if " " <= c <= "~" else "?" for c in bucket.describe())  # a client id is the caller's text
     return (
-        f"{bucket.describe()} refused this request: limit {policy.limit} per {seconds(policy.window)} s, then "
+        f"{who} refused this request: limit {policy.limit} per {seconds(policy.window)} s, then "
         f"{seconds(policy.penalty)} s of penalty that each refused request restarts. Slow down, or change it: "
         f'PUT /__emulator/rate-limits {{"limits": {{"{name}": N}}}} (or "mode": "off"), '
         f"RINGOUT_EMULATOR_RATE_LIMIT_{name.upper()}, --rate-limits off"

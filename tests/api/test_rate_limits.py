@@ -216,3 +216,14 @@ def test_the_control_plane_is_never_throttled(strict: TestClient) -> None:
     for _ in range(100):
         response = strict.get(LIMITS)
         assert response.status_code == 200 and headers_of(response) == {}
+
+
+def test_a_refusal_note_never_carries_what_a_header_cannot(make_client: Callable[..., TestClient]) -> None:
+    """The Auth bucket is keyed by the client id the request presents: any text, control characters too."""
+    client = make_client(clock="manual", auth="strict", rate_limits="platform")
+    query = {"client_id": "\xafQ\x14\xc9", "response_type": "code", "redirect_uri": "http://localhost/cb"}
+    answers = [client.get("/restapi/oauth/authorize", params=query, follow_redirects=False) for _ in range(7)]
+    refused = answers[-1]
+    assert refused.status_code == 429
+    assert refused.headers["x-emulator-note"].startswith("Auth bucket")
+    assert all(" " <= c <= "~" for c in refused.headers["x-emulator-note"])
