@@ -15,8 +15,11 @@ from starlette.routing import BaseRoute, Route
 from emulator import __version__
 from emulator.accounts_file import load_accounts_file
 from emulator.api import (
+    account,
+    call_log,
     contract,
     control,
+    control_call_log,
     control_calls,
     control_clock,
     control_journal,
@@ -70,11 +73,14 @@ def route_table(settings: Settings) -> list[BaseRoute]:
         *control_scenarios.routes,
         *control_calls.routes,
         *control_journal.routes,
+        *control_call_log.routes,
         *contract.routes,
     ]
     return [
         *ringout.routes,
         *directory.routes,
+        *call_log.routes,
+        *account.routes,
         *oauth.routes,
         control_mount(control_routes, settings.control_token),
         *contract.root_routes,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from emulator.core.access import Access
-from emulator.core.directory import Extension
+from emulator.core.directory import Account, Extension
 from emulator.core.emulator import Emulator
 from emulator.core.errors import InvalidAuthorizationHeader
 
@@ -33,3 +33,8 @@ def caller_extension(request: Request, access: Access) -> Extension:
     token's own), once the token is live and its app has the route's permission."""
     params = request.path_params
     return emulator_of(request).authenticate(bearer_token(request), params["accountId"], params["extensionId"], access)
+
+
+def caller_account(request: Request, access: Access) -> Account:
+    """The account named by ``/account/{accountId}`` (``~`` = the token's own)."""
+    return emulator_of(request).authenticate_account(bearer_token(request), request.path_params["accountId"], access)

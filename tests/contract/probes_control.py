@@ -161,6 +161,18 @@ def control_plane_probes() -> list[Probe]:
         Probe("GET", f"{REQUESTS}/count", 400, _send("GET", f"{REQUESTS}/count", params={"status": "ok"})),
         _locked("GET", f"{REQUESTS}/count", f"{REQUESTS}/count"),
         *docs_probes(),
+        *call_log_settings_probes(),
+    ]
+
+
+def call_log_settings_probes() -> list[Probe]:
+    settings = f"{CONTROL}/call-log/settings"
+    return [
+        Probe("GET", settings, 200, _send("GET", settings)),
+        _locked("GET", settings, settings),
+        Probe("PUT", settings, 200, _send("PUT", settings, json={"delaySeconds": 0})),
+        Probe("PUT", settings, 400, _send("PUT", settings, json={"delaySeconds": -1})),
+        _locked("PUT", settings, settings),
     ]
 
 
