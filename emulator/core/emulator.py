@@ -107,7 +107,9 @@ class Emulator:
         self.call_log_delay = self.config.call_log_delay_seconds
         now = self.clock.now()
         for call in self.calls:
-            self._log(call, now)
+            end = call.scheduled_end()
+            if end is not None and call.view(now).ended_at is None:
+                self.call_log.put(call, end)
 
     def _reset_tokens(self) -> None:
         self.tokens.clear()
