@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -298,14 +299,14 @@ def test_a_record_not_yet_visible_is_not_found(
 
 
 def _parts(response: httpx.Response) -> list[Any]:
-    import json
-
     raw = f"Content-Type: {response.headers['content-type']}\r\n\r\n".encode() + response.content
     message = email.message_from_bytes(raw, policy=email.policy.HTTP)
     assert message.is_multipart()
     parts = list(message.iter_parts())
     assert all(part.get_content_type() == "application/json" for part in parts)
-    return [json.loads(part.get_payload()) for part in parts]
+    payloads = [part.get_payload(decode=True) for part in parts]
+    assert all(isinstance(payload, bytes) for payload in payloads)
+    return [json.loads(payload) for payload in payloads if isinstance(payload, bytes)]
 
 
 def test_a_comma_list_is_a_207_multipart_batch(client: TestClient, manual_clock: ManualClock) -> None:
