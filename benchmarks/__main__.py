@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks import churn, inprocess, report, startup, throughput
+from benchmarks import call_log, churn, inprocess, report, startup, throughput
 from benchmarks.load import ensure_wrk
 from benchmarks.servers import EMULATOR_ARGS, STRICT_ARGS
 
-PARTS = ("throughput", "startup", "flow", "memory", "churn")
+PARTS = ("throughput", "startup", "flow", "memory", "churn", "call_log")
 QUICK = {"rounds": 3, "seconds": 1, "warmup": 1, "starts": 3, "flows": 100, "samples": 4000, "churn_s": 8}
 SMOKE = {"rounds": 1, "seconds": 1, "warmup": 1, "starts": 1, "flows": 5, "samples": 200, "churn_s": 2}
 FULL = {"rounds": 5, "seconds": 5, "warmup": 1, "starts": 7, "flows": 500, "samples": 20000, "churn_s": 120}
@@ -59,6 +59,9 @@ def run(parts: list[str], cfg: dict[str, Any], connections: int) -> dict[str, An
     if "churn" in parts:
         print(f"churn for {cfg['churn_s']} s ...", file=sys.stderr)
         result["churn"] = churn.run(cfg["churn_s"], rate=150)
+    if "call_log" in parts:
+        print("call log: list with 10k records vs a RingOut GET, memory per record ...", file=sys.stderr)
+        result["call_log"] = call_log.run(1_000 if cfg is SMOKE else 10_000, cfg["samples"] // 4)
     return result
 
 

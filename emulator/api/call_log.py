@@ -12,17 +12,19 @@ from email.policy import HTTP
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic_core import to_json
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.api.call_log_json import extension_uri, list_json, record_json
+from emulator.api.call_log_json import extension_uri, list_body, list_json, record_json
 from emulator.api.errors import error_body
 from emulator.api.identity import caller_extension, emulator_of
 from emulator.api.inputs import Query, QueryInt, read_query
-from emulator.api.responses import base_url, json_response
+from emulator.api.rendered_records import RenderedRecords
+from emulator.api.responses import base_url, json_bytes_response, json_response
 from emulator.api.routing import route
 from emulator.core.access import READ_CALL_LOG
-from emulator.core.call_log import LogQuery, kinds_match
+from emulator.core.call_log import LogEntry, LogQuery, kinds_match
 from emulator.core.errors import EmulatorError, InvalidParameterDetail
 
 BASE = "/restapi/v1.0/account/{accountId}/extension/{extensionId}"
@@ -88,12 +90,18 @@ async def read_user_call_log(request: Request) -> Response:
         page=query.page,
         per_page=query.per_page,
     )
-    records, total = emulator.call_log_page(extension, log_query)
+    page = emulator.call_log_entries(extension, log_query)
     base = base_url(request)
     detailed = query.view == "Detailed"
-    body = [record_json(r, extension, base, detailed, now) for r in records]
+    rendered: RenderedRecords = request.app.state.rendered_records
+
+    def render(entry: LogEntry) -> bytes:
+        return to_json(record_json(emulator.record_of(entry), extension, base, detailed, now))
+
+    records = rendered.records(page.entries, detailed, base, render)
     uri = f"{extension_uri(base, extension)}/call-log"
-    return json_response(list_json(body, total, query.page, query.per_page, uri, request.query_params.multi_items()))
+    envelope = list_json(len(records), page.total, query.page, query.per_page, uri, request.query_params.multi_items())
+    return json_bytes_response(list_body(envelope, records))
 
 
 async def read_user_call_record(request: Request) -> Response:
@@ -154,11 +162,10 @@ async def list_extension_active_calls(request: Request) -> Response:
     start = (query.page - 1) * query.per_page
     base = base_url(request)
     detailed = query.view == "Detailed"
-    body = [record_json(r, extension, base, detailed, now) for r in calls[start : start + query.per_page]]
+    body = [to_json(record_json(r, extension, base, detailed, now)) for r in calls[start : start + query.per_page]]
     uri = f"{extension_uri(base, extension)}/active-calls"
-    return json_response(
-        list_json(body, len(calls), query.page, query.per_page, uri, request.query_params.multi_items())
-    )
+    envelope = list_json(len(body), len(calls), query.page, query.per_page, uri, request.query_params.multi_items())
+    return json_bytes_response(list_body(envelope, body))
 
 
 routes = [

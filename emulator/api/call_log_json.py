@@ -7,6 +7,8 @@ import math
 from typing import Any
 from urllib.parse import urlencode
 
+from pydantic_core import to_json
+
 from emulator.api.responses import iso
 from emulator.core.call_record import CallRecord, LegRecord
 from emulator.core.directory import Extension
@@ -69,14 +71,17 @@ def record_json(record: CallRecord, extension: Extension, base: str, detailed: b
 
 
 def list_json(
-    records: list[dict[str, Any]], total: int, page: int, per_page: int, uri: str, query: list[tuple[str, str]]
+    count: int, total: int, page: int, per_page: int, uri: str, query: list[tuple[str, str]]
 ) -> dict[str, Any]:
-    """``uri`` without its query; ``query`` the request's parameters (``page`` is replaced)."""
+    """The envelope around ``count`` records: ``uri`` (the list's, without its query), ``paging``
+    and ``navigation`` (``query``: the request's parameters; ``page`` and ``perPage`` replaced)."""
     pages = math.ceil(total / per_page)
 
+    kept = urlencode([(k, v) for k, v in query if k not in ("page", "perPage")])
+    prefix = f"{uri}?{kept}&" if kept else f"{uri}?"
+
     def at(number: int) -> dict[str, str]:
-        kept = [(k, v) for k, v in query if k not in ("page", "perPage")]
-        return {"uri": f"{uri}?{urlencode([*kept, ('page', str(number)), ('perPage', str(per_page))])}"}
+        return {"uri": f"{prefix}page={number}&perPage={per_page}"}
 
     navigation = {"firstPage": at(1), "lastPage": at(max(pages, 1))}
     if page < pages:
@@ -84,8 +89,15 @@ def list_json(
     if 1 < page <= pages + 1:
         navigation["previousPage"] = at(page - 1)
     paging: dict[str, int] = {"page": page, "totalPages": pages, "perPage": per_page, "totalElements": total}
-    if records:
+    if count:
         paging["pageStart"] = (page - 1) * per_page
-        paging["pageEnd"] = paging["pageStart"] + len(records) - 1
+        paging["pageEnd"] = paging["pageStart"] + count - 1
     plain = f"{uri}?{urlencode(query)}" if query else uri
-    return {"uri": plain, "records": records, "paging": paging, "navigation": navigation}
+    return {"uri": plain, "paging": paging, "navigation": navigation}
+
+
+def list_body(envelope: dict[str, Any], records: list[bytes]) -> bytes:
+    """``CallLogResponse`` as JSON: the envelope with ``records`` (each already JSON) as its array."""
+    head = to_json({"uri": envelope["uri"]})[:-1]
+    tail = to_json({"paging": envelope["paging"], "navigation": envelope["navigation"]})[1:]
+    return b"".join((head, b',"records":[', b",".join(records), b"],", tail))

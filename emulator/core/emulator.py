@@ -9,7 +9,7 @@ from typing import NoReturn
 from emulator.core.access import Access, Gate
 from emulator.core.auth_codes import CodeStore
 from emulator.core.call import CallView, ClockMode, RingOutCall
-from emulator.core.call_log import CallLog, LogQuery
+from emulator.core.call_log import CallLog, LogEntry, LogPage, LogQuery
 from emulator.core.call_record import CallRecord, call_record
 from emulator.core.choice import Source, Sources, choose, lookup
 from emulator.core.clock import Clock, ManualClock
@@ -346,12 +346,17 @@ class Emulator:
 
     # --- call log, active calls, account ---------------------------------------------------
 
-    def call_log_page(self, extension: Extension, query: LogQuery) -> tuple[list[CallRecord], int]:
+    def call_log_entries(self, extension: Extension, query: LogQuery) -> LogPage:
         """A page of the extension's call log as visible now, newest first, and the total."""
-        now = self.clock.now()
         owner = (extension.account_id, extension.id)
-        page = self.call_log.query(owner, query, now - self.call_log_delay)
-        return [call_record(e.call, e.ended_at, now) for e in page.entries], page.total
+        return self.call_log.query(owner, query, self.clock.now() - self.call_log_delay)
+
+    def record_of(self, entry: LogEntry) -> CallRecord:
+        return call_record(entry.call, entry.ended_at, self.clock.now())
+
+    def call_log_page(self, extension: Extension, query: LogQuery) -> tuple[list[CallRecord], int]:
+        page = self.call_log_entries(extension, query)
+        return [self.record_of(e) for e in page.entries], page.total
 
     def call_log_record(self, extension: Extension, record_id: str) -> CallRecord:
         now = self.clock.now()

@@ -138,15 +138,15 @@ def test_the_default_delay_is_20_seconds(make_client: Callable[..., TestClient],
 
 def test_the_delay_changes_at_run_time(make_client: Callable[..., TestClient], manual_clock: ManualClock) -> None:
     client = make_client(clock="manual")
-    assert client.get(SETTINGS).json() == {"delaySeconds": 20.0, "maxRecords": 100_000, "records": 0}
+    assert client.get(SETTINGS).json() == {"delaySeconds": 20.0, "maxRecords": 20_000, "records": 0}
     call(client, "busy")
     manual_clock.shift(10)
     assert log(client)["records"] == []
     response = client.put(SETTINGS, json={"delaySeconds": 0})
-    assert (response.status_code, response.json()) == (200, {"delaySeconds": 0.0, "maxRecords": 100_000, "records": 1})
+    assert (response.status_code, response.json()) == (200, {"delaySeconds": 0.0, "maxRecords": 20_000, "records": 1})
     assert len(log(client)["records"]) == 1
     assert client.post("/__emulator/reset", json={"scopes": ["call-log"]}).status_code == 200
-    assert client.get(SETTINGS).json() == {"delaySeconds": 20.0, "maxRecords": 100_000, "records": 0}
+    assert client.get(SETTINGS).json() == {"delaySeconds": 20.0, "maxRecords": 20_000, "records": 0}
     assert log(client)["records"] == []
 
 

@@ -219,7 +219,7 @@ def test_reset_scopes() -> None:
     live = create(emulator)  # its record is written already (ends at +39)
     emulator.set_call_log_delay(5)
     emulator.reset(["call-log"])
-    assert emulator.call_log_settings() == (0, 100_000, 1)  # the live call's record is written again
+    assert emulator.call_log_settings() == (0, 20_000, 1)  # the live call's record is written again
     clock.shift(40)
     assert listed(emulator) == ([call_record_id(live)], 1)
     assert ended  # forgotten with the rest of the log
