@@ -54,6 +54,18 @@ def code(cell: str) -> str:
     return found.group(1)
 
 
+def run_bash_block(name: str, base_url: str) -> str:
+    """Runs the block under ``bash -euo pipefail`` with ``BASE`` set; its output (fails on a non-zero exit)."""
+    import subprocess
+
+    env = {"BASE": base_url, "PATH": "/usr/bin:/bin:/usr/local/bin"}
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", block(name)], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def main(argv: list[str]) -> int:
     optional = argv[:1] == ["--optional"]
     blocks = readme_blocks()

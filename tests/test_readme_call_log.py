@@ -3,13 +3,11 @@ every bundled scenario, cancel and forced leg; the curl example runs as written.
 
 from __future__ import annotations
 
-import subprocess
-
 from emulator.app import create_app
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
 from tests.core.call_log_cases import cases, table
-from tests.readme import block
+from tests.readme import run_bash_block
 from tests.readme import table as readme_table
 
 
@@ -24,13 +22,5 @@ def test_the_mapping_table_covers_every_bundled_scenario() -> None:
 
 def test_call_log_curl_example_runs_as_written() -> None:
     with EmulatorServer(create_app(Settings(clock="manual")), port=0) as server:
-        result = subprocess.run(
-            ["bash", "-euo", "pipefail", "-c", block("call-log-curl")],
-            env={"BASE": server.url, "PATH": "/usr/bin:/bin:/usr/local/bin"},
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == "Busy Line Busy ['RingOutWebToCaller', 'RingOutWebToSubscriber']\n"
+        out = run_bash_block("call-log-curl", server.url)
+    assert out == "Busy Line Busy ['RingOutWebToCaller', 'RingOutWebToSubscriber']\n"

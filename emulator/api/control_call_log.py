@@ -11,27 +11,21 @@ from emulator.api.identity import emulator_of
 from emulator.api.inputs import Body, read_json
 from emulator.api.responses import json_response
 from emulator.api.routing import route
-from emulator.core.emulator import Emulator
 
 
 class CallLogSettingsBody(Body):
     delay_seconds: float = Field(alias="delaySeconds", ge=0, le=86_400, allow_inf_nan=False)
 
 
-def _settings(emulator: Emulator) -> Response:
-    delay, cap, count = emulator.call_log_settings()
-    return json_response({"delaySeconds": delay, "maxRecords": cap, "records": count})
-
-
 async def read_call_log_settings(request: Request) -> Response:
-    return _settings(emulator_of(request))
+    delay, cap, count = emulator_of(request).call_log_settings()
+    return json_response({"delaySeconds": delay, "maxRecords": cap, "records": count})
 
 
 async def update_call_log_settings(request: Request) -> Response:
     body = await read_json(request, CallLogSettingsBody)
-    emulator = emulator_of(request)
-    emulator.set_call_log_delay(body.delay_seconds)
-    return _settings(emulator)
+    emulator_of(request).set_call_log_delay(body.delay_seconds)
+    return await read_call_log_settings(request)
 
 
 routes = [
