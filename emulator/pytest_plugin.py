@@ -148,6 +148,11 @@ class Ringout:
             raise AssertionError(f"expected {expected} request(s) matching {filters}, found {len(found)}:\n{lines}")
         return found
 
+    def set_call_log_delay(self, seconds: float) -> dict[str, Any]:
+        """How long after a call ends its call-log record appears (0: at once; reset restores it)."""
+        result: dict[str, Any] = self.control("PUT", "/call-log/settings", json={"delaySeconds": seconds})
+        return result
+
 
 def _params(filters: dict[str, Any]) -> dict[str, Any]:
     return {k.rstrip("_"): v for k, v in filters.items() if v is not None}
