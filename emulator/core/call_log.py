@@ -84,9 +84,11 @@ class CallLog:
         shelf = self._shelves.setdefault((call.account_id, call.extension_id), _Shelf())
         shelf.longest = max(shelf.longest, ended_at - call.created_at)
         entry = self._entries.get(record_id)
-        if entry is not None:
+        if entry is not None and entry.call is call:
             entry.ended_at = ended_at
             return
+        if entry is not None:  # a call id drawn again after an ids reset: the newer call's record wins
+            self._remove(entry)
         if len(self._entries) >= self.max_records:
             self._remove(next(iter(self._entries.values())))
         self._seq += 1

@@ -231,6 +231,21 @@ def test_reset_scopes() -> None:
     assert call_record_id(pending) not in listed(emulator)[0]
 
 
+def test_a_call_id_drawn_again_after_an_ids_reset_replaces_the_older_record() -> None:
+    emulator, clock = make(call_log_delay_seconds=0, seed=7)
+    first = create(emulator, "busy")
+    clock.shift(10)
+    emulator.reset(["calls", "ids"])
+    again = create(emulator, "rejected")
+    assert again == first
+    clock.shift(10)
+    (record,) = emulator.call_log_page(emulator.directory.default_extension, LogQuery(clock.now() - DAY, clock.now()))[
+        0
+    ]
+    assert (record.id, record.outcome.result) == (call_record_id(first), "Rejected")
+    assert len(emulator.call_log) == 1
+
+
 def test_active_calls_are_the_live_ones_newest_first() -> None:
     emulator, clock = make()
     first = create(emulator)
