@@ -18,13 +18,48 @@ from emulator.core.clock import ManualClock
 from emulator.core.statuses import CallingStatus
 from tests.api.helpers import ABSOLUTE, expect_error, expect_not_found
 from tests.api.oauth_helpers import APP, NO_RINGOUT_APP, api_error, bearer, jwt_login
-from tests.spec import assert_matches_spec2, spec2
+from tests.spec import assert_error_matches, assert_matches_spec2, spec2
 
 OWN = "/restapi/v1.0/account/~/extension/~"
 LOG = f"{OWN}/call-log"
 ACTIVE = f"{OWN}/active-calls"
 SETTINGS = "/__emulator/call-log/settings"
 CALL = {"from": {"phoneNumber": "+16505550111"}, "to": {"phoneNumber": "+16505550199"}}
+
+
+def check_call_log_response(response: httpx.Response) -> None:
+    """An httpx response hook: every call-log, active-calls and record answer against the official
+    schemas (rc-official-subset-2), every error against ``ApiErrorResponseModel``."""
+    path = response.request.url.path
+    if not path.startswith("/restapi/") or ("/call-log" not in path and not path.endswith("/active-calls")):
+        return
+    response.read()
+    if response.status_code == 200 and path.endswith(("/call-log", "/active-calls")):
+        body = response.json()
+        assert_matches_spec2("CallLogResponse", body)
+        records = body["records"]
+    elif response.status_code == 200:
+        records = [response.json()]
+    elif response.status_code == 207:
+        records = [part for part in _parts(response)[1:] if "id" in part]
+    else:
+        assert response.headers["content-type"] == "application/json"
+        assert_error_matches(response.json())
+        return
+    for record in records:
+        assert_matches_spec2("CallLogRecord", record)
+        for leg in record.get("legs", []):
+            assert_matches_spec2("CallLogRecordLegInfo", leg)
+
+
+@pytest.fixture
+def make_client(make_client: Callable[..., TestClient]) -> Callable[..., TestClient]:
+    def make(**settings: Any) -> TestClient:
+        made = make_client(**settings)
+        made.event_hooks["response"].append(check_call_log_response)
+        return made
+
+    return make
 
 
 @pytest.fixture
