@@ -79,12 +79,12 @@ async def read_user_call_log(request: Request) -> Response:
     now = emulator.clock.now()
     date_to = query.date_to.timestamp() if query.date_to else now
     date_from = query.date_from.timestamp() if query.date_from else date_to - DAY.total_seconds()
-    session = query.telephony_session_id or query.session_id
+    sessions = tuple(s for s in (query.session_id, query.telephony_session_id) if s is not None)
     log_query = LogQuery(
         date_from=date_from,
         date_to=date_to,
         phone_number=query.phone_number.lstrip("+") if query.phone_number else None,
-        session=session,
+        sessions=sessions,
         directions=frozenset(query.direction) if query.direction is not None else None,
         types=frozenset(query.type) if query.type is not None else None,
         page=query.page,

@@ -46,7 +46,7 @@ class LogQuery:
     date_from: float
     date_to: float
     phone_number: str | None = None  # digits only, no '+'
-    session: str | None = None  # a sessionId or a telephonySessionId
+    sessions: tuple[str, ...] = ()  # sessionId and / or telephonySessionId: the record must have each
     directions: frozenset[str] | None = None  # None: any
     types: frozenset[str] | None = None
     page: int = 1
@@ -127,7 +127,7 @@ class CallLog:
         shelf = self._shelves.get(owner)
         if shelf is None or not _kinds_match(query):
             return LogPage([], 0)
-        if query.session is not None:
+        if query.sessions:
             return self._by_session(owner, query, cutoff)
         entries = shelf.entries
         lo = bisect_left(entries, query.date_from, key=_start)
@@ -151,10 +151,10 @@ class CallLog:
         return LogPage(page, (sure - lo) + len(band))
 
     def _by_session(self, owner: tuple[str, str], query: LogQuery, cutoff: float) -> LogPage:
-        assert query.session is not None
-        entry = self.by_session(query.session)
+        entry = self.by_session(query.sessions[0])
         found = (
             entry is not None
+            and all(self._sessions.get(s) == entry.record_id for s in query.sessions)
             and (entry.call.account_id, entry.call.extension_id) == owner
             and query.date_from <= entry.start <= query.date_to
             and entry.ended_at <= cutoff

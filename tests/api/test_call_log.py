@@ -160,6 +160,9 @@ def test_the_record_links_to_the_session_ids(client: TestClient, manual_clock: M
     assert log(client, telephonySessionId=record["telephonySessionId"])["records"] == [record]
     assert log(client, sessionId=record["sessionId"])["records"] == [record]
     assert log(client, sessionId="1")["records"] == []
+    both = {"sessionId": record["sessionId"], "telephonySessionId": record["telephonySessionId"]}
+    assert log(client, **both)["records"] == [record]
+    assert log(client, sessionId=record["sessionId"], telephonySessionId="s-other")["records"] == []
 
 
 def test_the_default_delay_is_20_seconds(make_client: Callable[..., TestClient], manual_clock: ManualClock) -> None:
