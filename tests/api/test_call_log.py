@@ -1,65 +1,28 @@
-"""The call-log routes through HTTP: every record and list validated against the official
-schemas (rc-official-subset-2), every query parameter and error, the 207 batch, active calls."""
+"""The call-log routes through HTTP: every query parameter and error, the 207 batch, active
+calls. Every answer is also validated against the official schemas (rc-official-subset-2) by the
+clients' response hook (``tests/api/call_log_checks.py``)."""
 
 from __future__ import annotations
 
-import email
-import email.policy
-import json
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from emulator.core.call_results import leg_outcome
 from emulator.core.clock import ManualClock
 from emulator.core.statuses import CallingStatus
+from tests.api.call_log_checks import batch_parts
 from tests.api.helpers import ABSOLUTE, expect_error, expect_not_found
 from tests.api.oauth_helpers import APP, NO_RINGOUT_APP, api_error, bearer, jwt_login
-from tests.spec import assert_error_matches, assert_matches_spec2, spec2
+from tests.spec import assert_matches_spec2, spec2
 
 OWN = "/restapi/v1.0/account/~/extension/~"
 LOG = f"{OWN}/call-log"
 ACTIVE = f"{OWN}/active-calls"
 SETTINGS = "/__emulator/call-log/settings"
 CALL = {"from": {"phoneNumber": "+16505550111"}, "to": {"phoneNumber": "+16505550199"}}
-
-
-def check_call_log_response(response: httpx.Response) -> None:
-    """An httpx response hook: every call-log, active-calls and record answer against the official
-    schemas (rc-official-subset-2), every error against ``ApiErrorResponseModel``."""
-    path = response.request.url.path
-    if not path.startswith("/restapi/") or ("/call-log" not in path and not path.endswith("/active-calls")):
-        return
-    response.read()
-    if response.status_code == 200 and path.endswith(("/call-log", "/active-calls")):
-        body = response.json()
-        assert_matches_spec2("CallLogResponse", body)
-        records = body["records"]
-    elif response.status_code == 200:
-        records = [response.json()]
-    elif response.status_code == 207:
-        records = [part for part in _parts(response)[1:] if "id" in part]
-    else:
-        assert response.headers["content-type"] == "application/json"
-        assert_error_matches(response.json())
-        return
-    for record in records:
-        assert_matches_spec2("CallLogRecord", record)
-        for leg in record.get("legs", []):
-            assert_matches_spec2("CallLogRecordLegInfo", leg)
-
-
-@pytest.fixture
-def make_client(make_client: Callable[..., TestClient]) -> Callable[..., TestClient]:
-    def make(**settings: Any) -> TestClient:
-        made = make_client(**settings)
-        made.event_hooks["response"].append(check_call_log_response)
-        return made
-
-    return make
 
 
 @pytest.fixture
@@ -336,17 +299,6 @@ def test_a_record_not_yet_visible_is_not_found(
     expect_not_found(client.get(f"{LOG}/{record_id}"), "callRecordId")
 
 
-def _parts(response: httpx.Response) -> list[Any]:
-    raw = f"Content-Type: {response.headers['content-type']}\r\n\r\n".encode() + response.content
-    message = email.message_from_bytes(raw, policy=email.policy.HTTP)
-    assert message.is_multipart()
-    parts = list(message.iter_parts())
-    assert all(part.get_content_type() == "application/json" for part in parts)
-    payloads = [part.get_payload(decode=True) for part in parts]
-    assert all(isinstance(payload, bytes) for payload in payloads)
-    return [json.loads(payload) for payload in payloads if isinstance(payload, bytes)]
-
-
 def test_a_comma_list_is_a_207_multipart_batch(client: TestClient, manual_clock: ManualClock) -> None:
     call(client, "busy")
     call(client, "rejected")
@@ -355,7 +307,7 @@ def test_a_comma_list_is_a_207_multipart_batch(client: TestClient, manual_clock:
     response = client.get(f"{LOG}/{first},unknown,{second}")
     assert response.status_code == 207
     assert response.headers["content-type"].startswith("multipart/mixed; boundary=")
-    statuses, *bodies = _parts(response)
+    statuses, *bodies = batch_parts(response)
     assert statuses == {
         "response": [
             {"href": f"{ABSOLUTE}/call-log/{first}", "status": 200, "responseDescription": "OK"},
