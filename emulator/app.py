@@ -15,8 +15,11 @@ from starlette.routing import BaseRoute, Route
 from emulator import __version__
 from emulator.accounts_file import load_accounts_file
 from emulator.api import (
+    account,
+    call_log,
     contract,
     control,
+    control_call_log,
     control_calls,
     control_clock,
     control_journal,
@@ -31,6 +34,7 @@ from emulator.api import (
 from emulator.api.errors import install_error_handlers
 from emulator.api.journal import Journal
 from emulator.api.journal_middleware import JournalMiddleware
+from emulator.api.rendered_records import RenderedRecords
 from emulator.api.routing import allowed_methods, control_mount, served_routes
 from emulator.bundled import bundled_accounts_file, bundled_scenarios_dir
 from emulator.core.call import ClockMode
@@ -84,11 +88,14 @@ def route_table(settings: Settings) -> list[BaseRoute]:
         *control_journal.routes,
         *control_rate_limits.routes,
         *control_report.routes,
+        *control_call_log.routes,
         *contract.routes,
     ]
     return [
         *ringout.routes,
         *directory.routes,
+        *call_log.routes,
+        *account.routes,
         *oauth.routes,
         control_mount(control_routes, settings.control_token),
         *contract.root_routes,
@@ -121,6 +128,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.settings = settings
     app.state.emulator = emulator
     app.state.journal = journal
+    app.state.rendered_records = RenderedRecords()
     install_error_handlers(app, lambda scope: allowed_methods(routes, scope))
     app.add_middleware(JournalMiddleware, journal=journal, clock=emulator.clock, request_id=emulator.ids.request_id)
     return app

@@ -43,7 +43,7 @@ MARKER_ARGS = ("scenario", "clock", "seed")
 CONTROL = "/__emulator"
 READINESS = "--ringout-readiness"
 # every reset scope but the journal (emulator.core.emulator.RESET_SCOPES; a test checks they agree)
-SCOPES_BUT_JOURNAL = ("calls", "tokens", "rules", "scenarios", "clock", "ids", "rate-limits")
+SCOPES_BUT_JOURNAL = ("calls", "tokens", "rules", "scenarios", "clock", "ids", "rate-limits", "call-log")
 REPORT_KEY = pytest.StashKey[dict[str, Any]]()
 
 
@@ -183,6 +183,11 @@ class Ringout:
             lines = "\n".join(f"  {e['method']} {e['path']} -> {e['status']}" for e in found)
             raise AssertionError(f"expected {expected} request(s) matching {filters}, found {len(found)}:\n{lines}")
         return found
+
+    def set_call_log_delay(self, seconds: float) -> dict[str, Any]:
+        """How long after a call ends its call-log record appears (0: at once; reset restores it)."""
+        result: dict[str, Any] = self.control("PUT", "/call-log/settings", json={"delaySeconds": seconds})
+        return result
 
 
 def _params(filters: dict[str, Any]) -> dict[str, Any]:

@@ -73,6 +73,10 @@ class Settings(BaseSettings):
         le=1024 * 1024,
         description="request line + headers; past it 431 CMN-431 and the connection closes",
     )
+    call_log_delay_seconds: float = Field(
+        20.0, ge=0, le=86_400, description="how long after a call ends its call-log record appears (0 = at once)"
+    )
+    max_call_records: int = Field(20_000, ge=1, le=10_000_000, description="cap on call-log records (oldest go first)")
 
     @field_validator("scenarios_dir")
     @classmethod

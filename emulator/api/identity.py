@@ -6,7 +6,7 @@ from starlette.requests import Request
 
 from emulator.api.rate_limits import count
 from emulator.core.access import Access
-from emulator.core.directory import Extension
+from emulator.core.directory import Account, Extension
 from emulator.core.emulator import Emulator
 from emulator.core.errors import InvalidAuthorizationHeader
 
@@ -40,3 +40,12 @@ def caller_extension(request: Request, access: Access) -> Extension:
     )
     count(emulator, request, session.extension.id, session.app.client_id)
     return extension
+
+
+def caller_account(request: Request, access: Access) -> Account:
+    """The account named by ``/account/{accountId}`` (``~`` = the token's own), counted against
+    its rate-limit bucket like ``caller_extension``."""
+    emulator = emulator_of(request)
+    session, account = emulator.authenticate_account(bearer_token(request), request.path_params["accountId"], access)
+    count(emulator, request, session.extension.id, session.app.client_id)
+    return account

@@ -141,11 +141,15 @@ async def read_json(request: Request, model: type[M], *, limit: int = JSON_LIMIT
     return parse_json(body, model)
 
 
-def read_query(request: Request, model: type[M]) -> M:
-    """The query string into ``model`` (the last value of a repeated name): CMN-101 naming the
-    first parameter that does not fit."""
+def read_query(request: Request, model: type[M], *, lists: tuple[str, ...] = ()) -> M:
+    """The query string into ``model`` (the last value of a repeated name, every value of the
+    names in ``lists``): CMN-101 naming the first parameter that does not fit."""
+    params: dict[str, str | list[str]] = dict(request.query_params)
+    for name in lists:
+        if name in params:
+            params[name] = request.query_params.getlist(name)
     try:
-        return model.model_validate(dict(request.query_params))
+        return model.model_validate(params)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise _invalid(str(first["loc"][0]) if first["loc"] else "query", first) from None

@@ -22,6 +22,11 @@ def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | Non
     return Response(to_json(body), status_code=status, media_type=JSON_TYPE, headers=headers)
 
 
+def json_bytes_response(content: bytes, status: int = 200) -> Response:
+    """A body ``to_json`` already wrote (pieces of it cached, e.g. call-log records)."""
+    return Response(content, status_code=status, media_type=JSON_TYPE)
+
+
 def no_content(headers: Mapping[str, str] | None = None) -> Response:
     return Response(status_code=204, headers=headers)
 

@@ -68,6 +68,7 @@ OPERATION_GROUPS: Mapping[str, Group] = {
     "readUserCallLog": Group.HEAVY,
     "readUserCallRecord": Group.HEAVY,
     "listExtensionActiveCalls": Group.HEAVY,
+    "readAccountInfo": Group.LIGHT,
     "readCallSessionStatus": Group.LIGHT,
     "readUserPresenceStatus": Group.LIGHT,
 }

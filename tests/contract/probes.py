@@ -142,6 +142,60 @@ def directory_probes() -> list[Probe]:
     ]
 
 
+NO_CALL_LOG = ("emulator-no-ringout-client-id", "emulator-no-ringout-client-secret")  # an app without ReadCallLog
+
+
+def _ended_logged_call(client: TestClient) -> str:
+    """A call whose record is visible: created, the delay set to 0, the clock past its end."""
+    _create(client, "ring-out")
+    assert client.put(f"{CONTROL}/call-log/settings", json={"delaySeconds": 0}).status_code == 200
+    assert client.post(f"{CONTROL}/clock/advance", json={"seconds": 60}).status_code == 200
+    records = client.get(f"{OWN}/call-log").json()["records"]
+    record_id: str = records[0]["id"]
+    return record_id
+
+
+def _logged_in_as(url: str, auth: tuple[str, str], scope: str | None = None) -> Send:
+    """GET ``url`` with a token of the app ``auth`` (its scope narrowed to ``scope``)."""
+
+    def run(client: TestClient) -> httpx.Response:
+        grant = JWT_GRANT if scope is None else {**JWT_GRANT, "scope": scope}
+        token: str = client.post("/restapi/oauth/token", data=grant, auth=auth).json()["access_token"]
+        response: httpx.Response = client.get(url, headers={"Authorization": f"Bearer {token}"})
+        return response
+
+    return run
+
+
+def call_log_probes() -> list[Probe]:
+    log, record, active = f"{BASE}/call-log", f"{BASE}/call-log/{{callRecordId}}", f"{BASE}/active-calls"
+    account = "/restapi/v1.0/account/{accountId}"
+    settings, advance = ("PUT", f"{CONTROL}/call-log/settings"), ("POST", f"{CONTROL}/clock/advance")
+    needs = frozenset({settings, advance, ("POST", f"{BASE}/ring-out")})
+    return [
+        Probe("GET", log, 200, lambda c: c.get(f"{OWN}/call-log", params={"view": "Detailed"})),
+        Probe("GET", log, 400, lambda c: c.get(f"{OWN}/call-log", params={"view": "Full"})),
+        Probe("GET", log, 403, _logged_in_as(f"{OWN}/call-log", NO_CALL_LOG), STRICT, frozenset({TOKEN})),
+        Probe("GET", log, 404, lambda c: c.get(f"{UNKNOWN_ACCOUNT}/call-log")),
+        *_strict_probes("GET", log, f"{OWN}/call-log", f"{OTHER}/call-log"),
+        Probe("GET", record, 200, lambda c: c.get(f"{OWN}/call-log/{_ended_logged_call(c)}"), {}, needs),
+        Probe("GET", record, 207, lambda c: c.get(f"{OWN}/call-log/{_ended_logged_call(c)},unknown"), {}, needs),
+        Probe("GET", record, 400, lambda c: c.get(f"{OWN}/call-log/{','.join(['x'] * 51)}")),
+        Probe("GET", record, 404, lambda c: c.get(f"{OWN}/call-log/unknown")),
+        *_strict_probes("GET", record, f"{OWN}/call-log/unknown", f"{OTHER}/call-log/unknown"),
+        Probe("GET", active, 200, lambda c: (_create(c, "ring-out"), c.get(f"{OWN}/active-calls"))[1]),
+        Probe("GET", active, 400, lambda c: c.get(f"{OWN}/active-calls", params={"perPage": "none"})),
+        Probe("GET", active, 404, lambda c: c.get(f"{UNKNOWN_ACCOUNT}/active-calls")),
+        *_strict_probes("GET", active, f"{OWN}/active-calls", f"{OTHER}/active-calls"),
+        Probe("GET", account, 200, lambda c: c.get("/restapi/v1.0/account/~")),
+        Probe("GET", account, 401, lambda c: c.get("/restapi/v1.0/account/~"), STRICT, frozenset({TOKEN})),
+        Probe(
+            "GET", account, 403, _logged_in_as("/restapi/v1.0/account/~", CLIENT, "RingOut"), STRICT, frozenset({TOKEN})
+        ),
+        Probe("GET", account, 404, lambda c: c.get("/restapi/v1.0/account/1")),
+    ]
+
+
 def control_probes() -> list[Probe]:
     return [
         Probe("GET", f"{CONTROL}/health", 200, lambda c: c.get(f"{CONTROL}/health")),
@@ -191,5 +245,6 @@ PROBES = [
     *ringout_probes("ringout"),
     *oauth_probes(),
     *directory_probes(),
+    *call_log_probes(),
     *control_probes(),
 ]

@@ -170,6 +170,18 @@ def control_plane_probes() -> list[Probe]:
         Probe("GET", REPORT, 400, _send("GET", REPORT, params={"format": "pdf"})),
         _locked("GET", REPORT, REPORT),
         *docs_probes(),
+        *call_log_settings_probes(),
+    ]
+
+
+def call_log_settings_probes() -> list[Probe]:
+    settings = f"{CONTROL}/call-log/settings"
+    return [
+        Probe("GET", settings, 200, _send("GET", settings)),
+        _locked("GET", settings, settings),
+        Probe("PUT", settings, 200, _send("PUT", settings, json={"delaySeconds": 0})),
+        Probe("PUT", settings, 400, _send("PUT", settings, json={"delaySeconds": -1})),
+        _locked("PUT", settings, settings),
     ]
 
 

@@ -38,6 +38,7 @@ PATH_VALUES = {
     "leg": "callee",
     "ruleId": "no-such-rule",
     "asset": "swagger-ui.css",
+    "callRecordId": "no-such-record",
 }
 CALL_PARAMS = ("ringoutId", "callId")
 APP_ID, APP_SECRET = "emulator-client-id", "emulator-client-secret"  # the bundled accounts file's app
