@@ -19,17 +19,21 @@ from emulator.api import (
     control,
     control_calls,
     control_clock,
+    control_deliveries,
     control_journal,
     control_rules,
     control_scenarios,
     directory,
     oauth,
     ringout,
+    scheduler,
+    subscriptions,
 )
 from emulator.api.errors import install_error_handlers
 from emulator.api.journal import Journal
 from emulator.api.journal_middleware import JournalMiddleware
 from emulator.api.routing import allowed_methods, control_mount, served_routes
+from emulator.api.webhooks import Webhooks
 from emulator.bundled import bundled_accounts_file, bundled_scenarios_dir
 from emulator.core.call import ClockMode
 from emulator.core.clock import Clock, ManualClock, SystemClock
@@ -70,11 +74,13 @@ def route_table(settings: Settings) -> list[BaseRoute]:
         *control_scenarios.routes,
         *control_calls.routes,
         *control_journal.routes,
+        *control_deliveries.routes,
         *contract.routes,
     ]
     return [
         *ringout.routes,
         *directory.routes,
+        *subscriptions.routes,
         *oauth.routes,
         control_mount(control_routes, settings.control_token),
         *contract.root_routes,
@@ -102,11 +108,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         openapi_url=None,
         redirect_slashes=False,  # a trailing slash is an unknown route (404 CMN-102), not a 307
         routes=routes,
+        lifespan=scheduler.lifespan,
         **framework_options(),
     )
     app.state.settings = settings
     app.state.emulator = emulator
     app.state.journal = journal
+    app.state.webhooks = Webhooks(settings)
     install_error_handlers(app, lambda scope: allowed_methods(routes, scope))
     app.add_middleware(JournalMiddleware, journal=journal, clock=emulator.clock, request_id=emulator.ids.request_id)
     return app

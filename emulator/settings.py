@@ -44,6 +44,16 @@ class Settings(BaseSettings):
         None, min_length=1, description="when set, /__emulator calls (but health/ready) need this token"
     )
     log_level: str = Field("info", description="uvicorn log level")
+    # --- subscriptions and webhooks (issue 11) ---
+    max_subscriptions: int = Field(1000, ge=1, le=1_000_000, description="cap on stored subscriptions (all accounts)")
+    blacklist_after_seconds: float = Field(
+        600.0, ge=0, le=86_400 * 365, description="emulator seconds of failing deliveries before Blacklisted"
+    )
+    webhook_timeout: float = Field(3.0, gt=0, le=60, description="seconds a webhook delivery may take")
+    handshake_timeout: float = Field(3.0, gt=0, le=60, description="seconds the Validation-Token handshake may take")
+    webhook_concurrency: int = Field(16, ge=1, le=1000, description="webhook deliveries in flight at once")
+    require_https: bool = Field(False, description="refuse http:// webhook addresses (400 SUB-523)")
+    delivery_log_size: int = Field(1000, ge=0, le=1_000_000, description="delivery attempts kept in the log (0 = off)")
 
     @field_validator("scenarios_dir")
     @classmethod

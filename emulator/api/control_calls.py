@@ -13,6 +13,7 @@ from emulator.api.identity import emulator_of
 from emulator.api.inputs import Body, Query, path_value, read_json, read_query
 from emulator.api.responses import iso, json_response
 from emulator.api.routing import route
+from emulator.api.webhooks import deliver_due
 from emulator.core.emulator import CallResult
 from emulator.core.errors import MandatoryParameterMissing
 from emulator.core.legs import Leg, LegAction
@@ -95,6 +96,7 @@ async def force_leg(request: Request) -> Response:
         raise MandatoryParameterMissing("action")
     emulator = emulator_of(request)
     emulator.force_leg(call_id, leg, chosen)
+    await deliver_due(request, emulator)
     return json_response(detail_json(*emulator.control_call(call_id)))
 
 

@@ -33,6 +33,10 @@ class IdSource:
     def numeric(self, digits: int = 12) -> str:
         return str(self._rng.randrange(10 ** (digits - 1), 10**digits))
 
+    def uuid(self) -> str:
+        """A subscription id: a UUID, reproducible when seeded."""
+        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
     def request_id(self) -> str:
         """An ``RCRequestId`` (a UUID), reproducible when seeded."""
         return str(uuid.UUID(int=self._request_rng.getrandbits(128), version=4))
