@@ -5,7 +5,9 @@ A call is tracked only while its account has subscriptions (``SubscriptionStore.
 heap holds each tracked call's next scenario step; forced legs, cancels and poll-mode reads mark
 a call due at once (``touch``). ``due(now)`` derives each due call's events from its timeline
 (``core.events``), returns the ones not yet sent, in time order, each with the subscriptions it
-goes to, and re-schedules the call at its next step (or forgets it once it ended)."""
+goes to (the subscriptions live at the event's own time: a manual clock moved past a subscription's
+expiry still delivers what happened before it), and re-schedules the call at its next step (or
+forgets it once it ended)."""
 
 from __future__ import annotations
 
@@ -101,12 +103,12 @@ class Notifier:
         found: list[Notice] = []
         store = self.subscriptions
         for party in events.parties[tracked.parties_sent :]:
-            targets = tuple(store.matching(call.account_id, call.extension_id, TELEPHONY, now))
+            targets = tuple(store.matching(call.account_id, call.extension_id, TELEPHONY, party.at))
             found.append(Notice(call, party, 0, targets))
         for presence in events.presence[tracked.presence_sent :]:
             sequence = self._presence_sequence.get(call.extension_id, 0) + 1
             self._presence_sequence[call.extension_id] = sequence
-            targets = tuple(store.matching(call.account_id, call.extension_id, PRESENCE, now))
+            targets = tuple(store.matching(call.account_id, call.extension_id, PRESENCE, presence.at))
             found.append(Notice(call, presence, sequence, targets))
         tracked.parties_sent, tracked.presence_sent = len(events.parties), len(events.presence)
         return [notice for notice in found if notice.targets]

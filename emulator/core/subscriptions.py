@@ -112,12 +112,12 @@ class SubscriptionStore:
             del self._by_account[gone.account_id]
 
     def matching(
-        self, account_id: str, extension_id: str, kind: str, now: float
+        self, account_id: str, extension_id: str, kind: str, at: float
     ) -> Iterator[tuple[Subscription, EventFilter]]:
-        """Each active, unexpired subscription with a filter of ``kind`` covering the extension
-        (its first such filter: one delivery per subscription and event)."""
+        """Each active subscription live at ``at`` (the event's time) with a filter of ``kind``
+        covering the extension (its first such filter: one delivery per subscription and event)."""
         for subscription in self._by_account.get(account_id, {}).values():
-            if subscription.status != ACTIVE or not subscription.live(now):
+            if subscription.status != ACTIVE or not subscription.created_at <= at < subscription.expires_at:
                 continue
             for event_filter in subscription.filters:
                 if event_filter.kind == kind and event_filter.covers(account_id, extension_id):
