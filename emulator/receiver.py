@@ -6,7 +6,10 @@ port 0) or hand it to the emulator in-process (``Webhooks.mount`` with httpx's A
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,8 +30,11 @@ class Received:
 class WebhookReceiver:
     status: int = 200
     echo: bool = True
+    delay: float = 0.0  # seconds before answering (a slow receiver)
+    padding: int = 0  # bytes of body added to every answer (an oversized one)
     handshakes: list[Received] = field(default_factory=list)
     notifications: list[Received] = field(default_factory=list)
+    _arrived: threading.Condition = field(default_factory=threading.Condition, repr=False)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -44,15 +50,20 @@ class WebhookReceiver:
                 break
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         token = headers.get("validation-token")
-        answer: list[tuple[bytes, bytes]] = [(b"content-type", b"application/json"), (b"content-length", b"0")]
+        body = b" " * self.padding
+        answer = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         if token is not None:
             self.handshakes.append(Received(scope["path"], headers, None))
             if self.echo:
                 answer.append((b"validation-token", token.encode("latin-1")))
         else:
-            self.notifications.append(Received(scope["path"], headers, json.loads(raw) if raw.strip() else None))
+            with self._arrived:
+                self.notifications.append(Received(scope["path"], headers, json.loads(raw) if raw.strip() else None))
+                self._arrived.notify_all()
+        if self.delay:
+            await asyncio.sleep(self.delay)
         await send({"type": "http.response.start", "status": self.status, "headers": answer})
-        await send({"type": "http.response.body", "body": b""})
+        await send({"type": "http.response.body", "body": body})
 
     # --- reading what arrived ---------------------------------------------------------------
 
@@ -79,6 +90,13 @@ class WebhookReceiver:
             party = body["parties"][0]
             last[party["id"]] = party["status"]["code"]
         return bool(last) and all(code == "Disconnected" for code in last.values())
+
+    def wait_until(self, done: Callable[[WebhookReceiver], bool], timeout: float = 5.0) -> bool:
+        """Block until ``done(self)`` holds (checked as each notification arrives) or ``timeout``
+        wall seconds pass: for the real clock (on the manual clock, an advance has delivered
+        everything due before it answers, so there is nothing to wait for)."""
+        with self._arrived:
+            return self._arrived.wait_for(lambda: done(self), timeout)
 
     def clear(self) -> None:
         self.handshakes.clear()
