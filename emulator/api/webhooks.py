@@ -93,7 +93,7 @@ class Webhooks:
         try:
             async with self._client(self.settings.handshake_timeout) as client:
                 status, size, echoed = await _answer(client, address, headers)
-        except (httpx.HTTPError, OSError, ValueError) as exc:
+        except Exception as exc:  # whatever a receiver (or an in-process app) raises is a failed attempt
             self._record(emulator, "handshake", None, address, None, started, _reason(exc))
             raise WebhookNotReachable() from None
         problem: EmulatorError | None = None
@@ -163,7 +163,7 @@ class Webhooks:
             status = response.status_code
             if not 200 <= status < 300:
                 error = f"Webhook responses with code: [{status}], reason: [{response.reason_phrase}]"
-        except (httpx.HTTPError, OSError, ValueError) as exc:
+        except Exception as exc:  # whatever a receiver (or an in-process app) raises is a failed attempt
             error = _reason(exc)
         emulator.record_delivery(subscription, error is None, error or "")
         self._record(emulator, "notification", job, subscription.address, status, started, error)
