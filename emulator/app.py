@@ -28,6 +28,7 @@ from emulator.api import (
     ringout,
     scheduler,
     subscriptions,
+    telephony_sessions,
 )
 from emulator.api.errors import install_error_handlers
 from emulator.api.journal import Journal
@@ -81,6 +82,7 @@ def route_table(settings: Settings) -> list[BaseRoute]:
         *ringout.routes,
         *directory.routes,
         *subscriptions.routes,
+        *telephony_sessions.routes,
         *oauth.routes,
         control_mount(control_routes, settings.control_token),
         *contract.root_routes,

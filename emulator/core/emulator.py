@@ -17,6 +17,7 @@ from emulator.core.dialing import RingOutRequest, plan_call
 from emulator.core.directory import App, Directory, Extension
 from emulator.core.errors import ControlConflict, InsufficientPermissions, InvalidParameterDetail, ResourceNotFound
 from emulator.core.event_filters import EventFilter, parse_filters
+from emulator.core.events import CallEvents, call_events
 from emulator.core.ids import IdSource, fresh
 from emulator.core.legs import Leg, LegAction
 from emulator.core.magic_numbers import MagicTable
@@ -25,6 +26,7 @@ from emulator.core.oauth import OAuthServer
 from emulator.core.phone import Validation
 from emulator.core.rules import MAX_RULES, Match, Rule, RuleBook, RuleBookFull
 from emulator.core.scenario import Scenario, check_name
+from emulator.core.sessions import telephony_session_id
 from emulator.core.store import CallStore
 from emulator.core.subscriptions import Subscription, SubscriptionStore
 from emulator.core.timeline import TimelineEntry, timeline
@@ -398,6 +400,16 @@ class Emulator:
 
     def notification_uuid(self) -> str:
         return self.ids.numeric(19)
+
+    def telephony_session(self, extension: Extension, session_id: str) -> tuple[RingOutCall, CallEvents]:
+        """A RingOut's telephony session, as its events so far leave it (any call of the
+        extension's account). A scan of the stored calls: no index on the RingOut hot path."""
+        now = self.clock.now()
+        for call in self.calls:
+            ours = call.account_id == extension.account_id and telephony_session_id(call.id) == session_id
+            if ours and self.calls.get(call.id, now) is not None:
+                return call, call_events(call, now)
+        _not_found("telephonySessionId")
 
     def due_notices(self) -> list[Notice]:
         """Every event that became due since the last call, in order, with its subscriptions."""

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
+from emulator.core.sessions import telephony_session_id
 from emulator.receiver import WebhookReceiver
 from tests.contract.probes import CONTROL, STRICT, TOKEN, Probe, Send
 
@@ -19,6 +20,23 @@ DELIVERIES = f"{CONTROL}/deliveries"
 FILTER = "/restapi/v1.0/account/~/extension/~/telephony/sessions"
 FOREIGN = "/restapi/v1.0/account/400131580008/extension/400131580009/telephony/sessions"
 LOCKED = {"control_token": "secret"}
+SESSION = "/restapi/v1.0/account/{accountId}/telephony/sessions/{telephonySessionId}"
+NO_CALL_CONTROL = ("emulator-no-ringout-client-id", "emulator-no-ringout-client-secret")
+JWT = {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": "emulator-jwt"}
+
+
+def _session_url(client: TestClient) -> str:
+    response = client.post("/restapi/v1.0/account/~/extension/~/ring-out", json={"to": {"phoneNumber": "+16505550199"}})
+    assert response.status_code == 200, response.text
+    return f"/restapi/v1.0/account/~/telephony/sessions/{telephony_session_id(response.json()['id'])}"
+
+
+def _without_call_control(client: TestClient) -> httpx.Response:
+    token: str = client.post("/restapi/oauth/token", data=JWT, auth=NO_CALL_CONTROL).json()["access_token"]
+    response: httpx.Response = client.get(
+        "/restapi/v1.0/account/~/telephony/sessions/s-1", headers={"Authorization": f"Bearer {token}"}
+    )
+    return response
 
 
 def webhook(filters: list[str] | None = None) -> dict[str, Any]:
@@ -87,6 +105,10 @@ def subscription_probes() -> list[Probe]:
         Probe("POST", RENEW, 200, _on_one("POST", "/renew")),
         _strict("POST", RENEW, f"{unknown}/renew"),
         Probe("POST", RENEW, 404, lambda c: c.post(f"{unknown}/renew")),
+        Probe("GET", SESSION, 200, lambda c: c.get(_session_url(c))),
+        _strict("GET", SESSION, "/restapi/v1.0/account/~/telephony/sessions/s-1"),
+        Probe("GET", SESSION, 403, _without_call_control, STRICT, frozenset({TOKEN})),
+        Probe("GET", SESSION, 404, lambda c: c.get("/restapi/v1.0/account/~/telephony/sessions/s-1")),
         Probe("GET", DELIVERIES, 200, lambda c: (subscribed(c), c.get(DELIVERIES))[1]),
         Probe("GET", DELIVERIES, 400, lambda c: c.get(DELIVERIES, params={"limit": "-1"})),
         Probe("GET", DELIVERIES, 401, lambda c: c.get(DELIVERIES), LOCKED),

@@ -51,6 +51,7 @@ NOT_IN_OFFICIAL_SUBSET = {
             "updateSubscription",
             "deleteSubscription",
             "renewSubscription",
+            "readCallSessionStatus",
         )
     },
 }
