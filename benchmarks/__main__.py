@@ -9,14 +9,41 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks import churn, inprocess, report, startup, throughput
+from benchmarks import churn, inprocess, report, startup, throughput, webhooks
 from benchmarks.load import ensure_wrk
 from benchmarks.servers import EMULATOR_ARGS, STRICT_ARGS
 
-PARTS = ("throughput", "startup", "flow", "memory", "churn")
-QUICK = {"rounds": 3, "seconds": 1, "warmup": 1, "starts": 3, "flows": 100, "samples": 4000, "churn_s": 8}
-SMOKE = {"rounds": 1, "seconds": 1, "warmup": 1, "starts": 1, "flows": 5, "samples": 200, "churn_s": 2}
-FULL = {"rounds": 5, "seconds": 5, "warmup": 1, "starts": 7, "flows": 500, "samples": 20000, "churn_s": 120}
+PARTS = ("throughput", "startup", "flow", "memory", "churn", "webhooks")
+QUICK = {
+    "rounds": 3,
+    "seconds": 1,
+    "warmup": 1,
+    "starts": 3,
+    "flows": 100,
+    "samples": 4000,
+    "churn_s": 8,
+    "webhook_calls": 200,
+}
+SMOKE = {
+    "rounds": 1,
+    "seconds": 1,
+    "warmup": 1,
+    "starts": 1,
+    "flows": 5,
+    "samples": 200,
+    "churn_s": 2,
+    "webhook_calls": 10,
+}
+FULL = {
+    "rounds": 5,
+    "seconds": 5,
+    "warmup": 1,
+    "starts": 7,
+    "flows": 500,
+    "samples": 20000,
+    "churn_s": 120,
+    "webhook_calls": 1000,
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,6 +86,9 @@ def run(parts: list[str], cfg: dict[str, Any], connections: int) -> dict[str, An
     if "churn" in parts:
         print(f"churn for {cfg['churn_s']} s ...", file=sys.stderr)
         result["churn"] = churn.run(cfg["churn_s"], rate=150)
+    if "webhooks" in parts:
+        print(f"webhooks: {cfg['webhook_calls']} calls ended by one advance ...", file=sys.stderr)
+        result["webhooks"] = webhooks.run(cfg["webhook_calls"], cfg["samples"])
     return result
 
 

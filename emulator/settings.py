@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     )
     webhook_timeout: float = Field(3.0, gt=0, le=60, description="seconds a webhook delivery may take")
     handshake_timeout: float = Field(3.0, gt=0, le=60, description="seconds the Validation-Token handshake may take")
-    webhook_concurrency: int = Field(16, ge=1, le=1000, description="webhook deliveries in flight at once")
+    webhook_concurrency: int = Field(4, ge=1, le=1000, description="webhook deliveries in flight at once")
     require_https: bool = Field(False, description="refuse http:// webhook addresses (400 SUB-523)")
     delivery_log_size: int = Field(1000, ge=0, le=1_000_000, description="delivery attempts kept in the log (0 = off)")
 
