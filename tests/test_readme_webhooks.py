@@ -15,6 +15,7 @@ from emulator.app import create_app
 from emulator.core.events import PARTY_STATUS
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
+from tests.plugin.hook_app import HOOK_APP
 from tests.readme import block, code, table
 
 pytest_plugins = ["pytester"]
@@ -68,24 +69,6 @@ def test_the_receiver_and_the_curl_walkthrough_run_as_written() -> None:
     assert attempts == 7
 
 
-MYAPP = """
-import json, os
-from fastapi import FastAPI, Request, Response
-
-app = FastAPI()
-
-
-@app.post("/rc/hook")
-async def hook(request: Request) -> Response:
-    token = request.headers.get("validation-token")
-    if token:
-        return Response(headers={"Validation-Token": token})
-    with open(os.environ["SEEN_FILE"], "a") as seen:
-        seen.write(json.dumps((await request.json())["body"]["parties"][0]["status"]["code"]) + "\\n")
-    return Response()
-"""
-
-
 def test_the_in_process_example_reaches_the_handler(
     pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -97,7 +80,7 @@ def test_the_in_process_example_reaches_the_handler(
         "\n@pytest.fixture(autouse=True)\ndef _token(ringout_client):\n"
         "    ringout_client.headers['Authorization'] = 'Bearer any'\n"
     )
-    pytester.makepyfile(myapp=MYAPP, test_handler=block("pytest-webhook-in-process"))
+    pytester.makepyfile(myapp=HOOK_APP, test_handler=block("pytest-webhook-in-process"))
     pytester.syspathinsert()
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning")
     result.assert_outcomes(passed=1)

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from emulator.app import create_app
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
+from tests.plugin.hook_app import HOOK_APP
 
 pytest_plugins = ["pytester"]
 
@@ -43,7 +44,7 @@ def test_each_test_starts_with_an_empty_receiver(ringout, ringout_client, ringou
     assert ringout_client.get("/restapi/v1.0/subscription", headers=AUTH).json()["records"] == []
 """
 APP_TESTS = """
-from fastapi import FastAPI, Request, Response
+from myapp import app, seen
 
 RINGOUT = "/restapi/v1.0/account/~/extension/~/ring-out"
 AUTH = {"Authorization": "Bearer any-token"}
@@ -51,18 +52,6 @@ SUBSCRIBE = {
     "eventFilters": ["/restapi/v1.0/account/~/extension/~/telephony/sessions"],
     "deliveryMode": {"transportType": "WebHook", "address": "http://myapp.test/rc/hook"},
 }
-seen = []
-
-app = FastAPI()
-
-
-@app.post("/rc/hook")
-async def hook(request: Request) -> Response:
-    token = request.headers.get("validation-token")
-    if token:
-        return Response(headers={"Validation-Token": token})
-    seen.append(await request.json())
-    return Response()
 
 
 def wsgi_app(environ, start_response):
@@ -93,7 +82,8 @@ def test_a_wsgi_handler_in_process(ringout, ringout_client):
 
 def _run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
     pytester.makeconftest(CONFTEST)
-    pytester.makepyfile(test_user=source)
+    pytester.makepyfile(test_user=source, myapp=HOOK_APP)
+    pytester.syspathinsert()
     return pytester.runpytest_inprocess("-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning", *args)
 
 
