@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from emulator.app import app_routes, create_app  # noqa: E402
+from emulator.receiver import WebhookReceiver  # noqa: E402
 from emulator.server import EmulatorServer  # noqa: E402
 from emulator.settings import Settings  # noqa: E402
 
@@ -61,6 +62,9 @@ def file_operations() -> dict[tuple[str, str], str]:
 @contextmanager
 def running_emulator() -> Iterator[tuple[str, FastAPI]]:
     app = create_app(Settings(log_level="warning"))
+    receiver = httpx.ASGITransport(app=WebhookReceiver())  # fuzzed webhook addresses stay in-process
+    for scheme in ("http://", "https://"):
+        app.state.webhooks.mount(scheme, receiver)
     server = EmulatorServer(app).start()
     try:
         yield server.url, app

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -60,7 +61,7 @@ def subscription_json(request: Request, subscription: Subscription) -> dict[str,
         "status": subscription.status,
         "eventFilters": [f.text for f in subscription.filters],
         "expirationTime": iso(subscription.expires_at),
-        "expiresIn": max(0, int(subscription.expires_at - now)),
+        "expiresIn": max(1, math.ceil(subscription.expires_at - now)),  # live: at least 1 (the spec's minimum)
         "deliveryMode": {"transportType": "WebHook", "encryption": False, "address": subscription.address},
     }
     if subscription.status == BLACKLISTED:
