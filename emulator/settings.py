@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     webhook_concurrency: int = Field(4, ge=1, le=1000, description="webhook deliveries in flight at once")
     require_https: bool = Field(False, description="refuse http:// webhook addresses (400 SUB-523)")
     delivery_log_size: int = Field(1000, ge=0, le=1_000_000, description="delivery attempts kept in the log (0 = off)")
+    webhook_shuffle: bool = Field(False, description="deliver each call's events out of order (seeded by --seed)")
+    webhook_duplicate_rate: float = Field(
+        0.0, ge=0, le=1, description="share of webhook deliveries sent twice (seeded by --seed)"
+    )
+    webhook_delay_seconds: float = Field(0.0, ge=0, le=10, description="wall seconds each webhook delivery waits first")
 
     @field_validator("scenarios_dir")
     @classmethod

@@ -11,6 +11,7 @@ may run each request on its own event loop, and pooled connections must not outl
 from __future__ import annotations
 
 import asyncio
+import random
 import ssl
 import time
 from collections import defaultdict
@@ -61,6 +62,7 @@ class Webhooks:
         self._lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
+        self._chaos = random.Random(settings.seed)  # out-of-order and duplicate deliveries, when asked
 
     def wakeup_event(self) -> asyncio.Event:
         """The event the real-clock scheduler waits on (made in its own loop)."""
@@ -135,7 +137,21 @@ class Webhooks:
                 sent = envelope(uuid, subscription, event_filter, bodies[event_filter.detailed], emulator.clock.now())
                 job = Job(subscription, event_filter.text, to_json(sent), uuid, session, sequence)
                 lanes[(subscription.id, session or f"presence:{notice.call.extension_id}")].append(job)
-        return lanes
+        return {key: self._disorder(jobs) for key, jobs in lanes.items()}
+
+    def _disorder(self, jobs: list[Job]) -> list[Job]:
+        """The options the platform's own behaviour suggests (off by default, seeded): events out
+        of ``sequence`` order (documented), some sent twice (same ``uuid``)."""
+        settings, chaos = self.settings, self._chaos
+        if settings.webhook_duplicate_rate:
+            jobs = [
+                copy
+                for job in jobs
+                for copy in ([job, job] if chaos.random() < settings.webhook_duplicate_rate else [job])
+            ]
+        if settings.webhook_shuffle:
+            chaos.shuffle(jobs)
+        return jobs
 
     async def _run(self, emulator: Emulator, lanes: dict[tuple[str, str], list[Job]]) -> None:
         gate = asyncio.Semaphore(self.settings.webhook_concurrency)
@@ -144,6 +160,8 @@ class Webhooks:
             async def lane(jobs: list[Job]) -> None:
                 for job in jobs:
                     async with gate:
+                        if self.settings.webhook_delay_seconds:
+                            await asyncio.sleep(self.settings.webhook_delay_seconds)
                         await self._deliver(emulator, client, job)
 
             await asyncio.gather(*(lane(jobs) for jobs in lanes.values()))
