@@ -212,3 +212,28 @@ def test_no_subscription_no_delivery(client: TestClient, receiver: WebhookReceiv
     ringout(client)
     assert advance(client, 60) == 0
     assert receiver.notifications == []
+
+
+def test_plain_presence_has_no_active_calls(client: TestClient, receiver: WebhookReceiver) -> None:
+    subscribe(client, "/restapi/v1.0/account/~/extension/~/presence")
+    ringout(client)
+    advance(client, 60)
+    for received in receiver.notifications:
+        check_schema("ExtensionPresenceEvent", received.body)
+    assert [(p["telephonyStatus"], "activeCalls" in p) for p in receiver.presence()] == [
+        ("Ringing", False), ("CallConnected", False), ("NoCall", False),
+    ]  # fmt: skip
+
+
+def test_setting_the_clock_delivers_too(client: TestClient, receiver: WebhookReceiver) -> None:
+    subscribe(client)
+    ringout(client)
+    response = client.put("/__emulator/clock", json={"now": "2026-01-01T00:01:00Z"})
+    assert (response.status_code, response.json()["delivered"]) == (200, 5)
+
+
+def test_another_extensions_presence_in_the_account(client: TestClient, receiver: WebhookReceiver) -> None:
+    subscribed = subscribe(client, "/restapi/v1.0/account/~/extension/400131560010/presence")
+    assert subscribed["eventFilters"] == [f"/restapi/v1.0/account/{ACCOUNT}/extension/400131560010/presence"]
+    ringout(client)  # the default extension's call: not Bob's presence
+    assert receiver.notifications == []
