@@ -24,6 +24,7 @@ from starlette.requests import Request
 
 from emulator.api.deliveries import Delivery, DeliveryLog
 from emulator.api.notifications import envelope, notice_body
+from emulator.core.call import ClockMode
 from emulator.core.emulator import Emulator
 from emulator.core.errors import (
     EmulatorError,
@@ -115,13 +116,14 @@ class Webhooks:
         """Deliver every notice due now, in order; the number of deliveries attempted."""
         async with self._loop_lock():
             total = 0
-            while notices := emulator.due_notices():  # a slow batch may let more become due
+            while notices := emulator.due_notices():  # on the real clock a slow batch lets more become due
                 lanes = self._lanes(emulator, notices)
                 total += sum(len(jobs) for jobs in lanes.values())
                 await self._run(emulator, lanes)
-                if emulator.clock.mode.value != "real":
+                if emulator.clock.mode is not ClockMode.REAL:
                     break
-            return total
+        self.wake()  # the real-clock task recomputes its next moment (the clock may have switched)
+        return total
 
     def _lanes(self, emulator: Emulator, notices: list[Any]) -> dict[tuple[str, str], list[Job]]:
         lanes: dict[tuple[str, str], list[Job]] = defaultdict(list)
@@ -168,8 +170,8 @@ class Webhooks:
 
     async def _deliver(self, emulator: Emulator, client: httpx.AsyncClient, job: Job) -> None:
         subscription = job.subscription
-        if subscription.status != ACTIVE:
-            return  # blacklisted earlier in this batch
+        if subscription.status != ACTIVE or not emulator.is_subscribed(subscription.id):
+            return  # blacklisted earlier in this batch, or deleted (or reset) meanwhile
         headers = {"Content-Type": CONTENT_TYPE, "User-Agent": USER_AGENT, "Accept": "application/json"}
         if subscription.verification_token:
             headers["Verification-Token"] = subscription.verification_token

@@ -395,6 +395,9 @@ class Emulator:
     def delete_subscription(self, session: Session, subscription_id: str) -> None:
         self.subscriptions.delete(subscription_id, session.extension.id)
 
+    def is_subscribed(self, subscription_id: str) -> bool:
+        return subscription_id in self.subscriptions
+
     def validation_token(self) -> str:
         return self.ids.uuid()
 

@@ -29,3 +29,13 @@ def test_the_scheduler_stops_with_the_app() -> None:
     app = create_app(Settings(clock="real", auth="lenient"))
     with TestClient(app):
         pass  # the lifespan's exit cancelled the task and waited for it: no warning, no error
+
+
+def test_switching_to_the_real_clock_wakes_the_scheduler() -> None:
+    app = create_app(Settings(clock="manual", auth="lenient"))
+    with TestClient(app, headers={"Authorization": "Bearer any"}) as client:
+        receiver = mount(client)
+        subscribe(client)
+        session = telephony_session_id(ringout(client).json()["id"])
+        assert client.put("/__emulator/clock", json={"mode": "real", "speed": 1000}).status_code == 200
+        assert receiver.wait_until(lambda r: r.disconnected(session), timeout=3)  # well under the 5 s idle look
