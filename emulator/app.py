@@ -30,11 +30,12 @@ from emulator.api import (
     subscriptions,
     telephony_sessions,
 )
+from emulator.api.delivery import DeliveryEngine
 from emulator.api.errors import install_error_handlers
 from emulator.api.journal import Journal
 from emulator.api.journal_middleware import JournalMiddleware
 from emulator.api.routing import allowed_methods, control_mount, served_routes
-from emulator.api.webhooks import Webhooks
+from emulator.api.webhooks import TRANSPORT, WebhookSink
 from emulator.bundled import bundled_accounts_file, bundled_scenarios_dir
 from emulator.core.call import ClockMode
 from emulator.core.clock import Clock, ManualClock, SystemClock
@@ -116,7 +117,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.settings = settings
     app.state.emulator = emulator
     app.state.journal = journal
-    app.state.webhooks = Webhooks(settings)
+    app.state.webhooks = WebhookSink(settings)  # the webhook transport (``mount``: in-process delivery)
+    app.state.deliveries = DeliveryEngine(settings, {TRANSPORT: app.state.webhooks})
     install_error_handlers(app, lambda scope: allowed_methods(routes, scope))
     app.add_middleware(JournalMiddleware, journal=journal, clock=emulator.clock, request_id=emulator.ids.request_id)
     return app

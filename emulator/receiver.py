@@ -1,6 +1,6 @@
 """A recording webhook receiver (an ASGI app): answers the ``Validation-Token`` handshake and
 keeps every notification it is sent. Serve it on a real port (``emulator.server.EmulatorServer``,
-port 0) or hand it to the emulator in-process (``Webhooks.mount`` with httpx's ASGI transport).
+port 0) or hand it to the emulator in-process (``WebhookSink.mount`` with httpx's ASGI transport).
 
 ``status``/``echo`` make it misbehave on purpose (a receiver that errors, or forgets the token)."""
 

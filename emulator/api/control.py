@@ -51,7 +51,7 @@ async def reset(request: Request) -> Response:
     if JOURNAL_SCOPE in body.scopes:
         journal_of(request).clear()
     if DELIVERIES_SCOPE in body.scopes:
-        request.app.state.webhooks.log.clear()
+        request.app.state.deliveries.log.clear()
     return json_response({"reset": body.scopes})
 
 

@@ -9,11 +9,11 @@ from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
+from emulator.api.delivery import deliver_due
 from emulator.api.identity import emulator_of
 from emulator.api.inputs import Body, Query, path_value, read_json, read_query
 from emulator.api.responses import iso, json_response
 from emulator.api.routing import route
-from emulator.api.webhooks import deliver_due
 from emulator.core.emulator import CallResult
 from emulator.core.errors import MandatoryParameterMissing
 from emulator.core.legs import Leg, LegAction

@@ -8,11 +8,11 @@ from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
+from emulator.api.delivery import engine_of
 from emulator.api.identity import emulator_of
 from emulator.api.inputs import Body, read_json
 from emulator.api.responses import iso, json_response
 from emulator.api.routing import route
-from emulator.api.webhooks import webhooks_of
 from emulator.core.call import ClockMode
 from emulator.core.emulator import Emulator
 
@@ -45,7 +45,7 @@ async def advance_clock(request: Request) -> Response:
     body = await read_json(request, AdvanceBody)
     emulator = emulator_of(request)
     emulator.advance_clock(body.seconds)
-    return clock_json(emulator, await webhooks_of(request).pump(emulator))
+    return clock_json(emulator, await engine_of(request).pump(emulator))
 
 
 async def update_clock(request: Request) -> Response:
@@ -55,7 +55,7 @@ async def update_clock(request: Request) -> Response:
     when = None if body.now is None else (body.now if body.now.tzinfo else body.now.replace(tzinfo=UTC)).timestamp()
     emulator = emulator_of(request)
     emulator.update_clock(body.mode, when, body.speed)
-    return clock_json(emulator, await webhooks_of(request).pump(emulator))
+    return clock_json(emulator, await engine_of(request).pump(emulator))
 
 
 routes = [

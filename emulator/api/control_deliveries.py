@@ -7,10 +7,10 @@ from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
+from emulator.api.delivery import engine_of
 from emulator.api.inputs import Query, QueryInt, read_query
 from emulator.api.responses import json_response, no_content
 from emulator.api.routing import route
-from emulator.api.webhooks import webhooks_of
 
 
 class DeliveryFilters(Query):
@@ -20,13 +20,13 @@ class DeliveryFilters(Query):
 
 async def list_deliveries(request: Request) -> Response:
     query = read_query(request, DeliveryFilters)
-    log = webhooks_of(request).log
+    log = engine_of(request).log
     records = [d.json() for d in log.find(query.subscription_id, query.limit)]
     return json_response({"records": records, "count": len(records), "size": log.size})
 
 
 async def clear_deliveries(request: Request) -> Response:
-    webhooks_of(request).log.clear()
+    engine_of(request).log.clear()
     return no_content()
 
 

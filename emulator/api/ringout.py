@@ -8,13 +8,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
+from emulator.api.delivery import deliver_due
 from emulator.api.identity import caller_extension, emulator_of
 from emulator.api.inputs import JSON, JSON_LIMIT, read_body
 from emulator.api.journal_middleware import note_call
 from emulator.api.responses import base_url, json_response, no_content
 from emulator.api.routing import Endpoint, route
 from emulator.api.schemas import parse_ringout_request, ringout_json
-from emulator.api.webhooks import deliver_due
 from emulator.core.access import RINGOUT
 from emulator.core.emulator import CallResult
 

@@ -1,7 +1,7 @@
 """Real-clock delivery: one asyncio task for the app's lifetime (started by its lifespan) that
 sleeps until the next due event, delivers what is due, and sleeps again. No busy loop and no task
 per call: it wakes at the scheduler's next due moment, when a request tells it something new may
-be due sooner (``Webhooks.wake``), or every ``IDLE`` seconds to notice a clock switched to real.
+be due sooner (``DeliveryEngine.wake``), or every ``IDLE`` seconds to notice a clock switched to real.
 The manual and poll clocks never depend on it (the clock advance and the requests deliver)."""
 
 from __future__ import annotations
@@ -12,21 +12,21 @@ from collections.abc import AsyncIterator
 
 from starlette.types import ASGIApp
 
-from emulator.api.webhooks import Webhooks
+from emulator.api.delivery import DeliveryEngine
 from emulator.core.call import ClockMode
 from emulator.core.emulator import Emulator
 
 IDLE = 5.0  # seconds between looks when nothing is due
 
 
-async def run(emulator: Emulator, webhooks: Webhooks) -> None:
-    wakeup = webhooks.wakeup_event()
+async def run(emulator: Emulator, engine: DeliveryEngine) -> None:
+    wakeup = engine.wakeup_event()
     while True:
         delay = IDLE
         if emulator.clock.mode is ClockMode.REAL:
             due, now = emulator.next_event_due(), emulator.clock.now()
             if due is not None and due <= now:
-                await webhooks.pump(emulator)
+                await engine.pump(emulator)
                 continue
             if due is not None:
                 delay = min(IDLE, (due - now) / emulator.clock.speed)
@@ -38,7 +38,7 @@ async def run(emulator: Emulator, webhooks: Webhooks) -> None:
 @contextlib.asynccontextmanager
 async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
     state = app.state  # type: ignore[attr-defined]
-    task = asyncio.create_task(run(state.emulator, state.webhooks))
+    task = asyncio.create_task(run(state.emulator, state.deliveries))
     try:
         yield
     finally:

@@ -14,7 +14,7 @@ from emulator.api.identity import bearer_token, emulator_of
 from emulator.api.inputs import JSON, JSON_LIMIT, parse_json, read_body
 from emulator.api.responses import base_url, iso, json_response, no_content
 from emulator.api.routing import route
-from emulator.api.webhooks import webhooks_of
+from emulator.api.webhooks import handshake
 from emulator.core.emulator import SubscriptionRequest, SubscriptionUpdate
 from emulator.core.subscriptions import BLACKLISTED, Subscription
 from emulator.core.tokens import Session
@@ -84,7 +84,7 @@ async def create_subscription(request: Request) -> Response:
     planned = emulator.plan_subscription(
         session, SubscriptionRequest(body.eventFilters, body.expiresIn, mode.address, mode.verificationToken)
     )
-    await webhooks_of(request).handshake(emulator, mode.address)
+    await handshake(request, emulator, mode.address)
     return json_response(subscription_json(request, emulator.add_subscription(planned)))
 
 

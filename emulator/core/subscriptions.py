@@ -35,6 +35,7 @@ class Subscription:
     blacklisted_at: float | None = None
     blacklist_reason: str | None = None
     failing_since: float | None = None  # first failed delivery since the last success
+    transport: str = "WebHook"  # the delivery engine's sink for it
 
     def live(self, now: float) -> bool:
         return now < self.expires_at
