@@ -399,10 +399,10 @@ class Emulator:
         return subscription_id in self.subscriptions
 
     def validation_token(self) -> str:
-        return self.ids.uuid()
+        return self.ids.event_uuid()
 
     def notification_uuid(self) -> str:
-        return self.ids.numeric(19)
+        return self.ids.event_id()
 
     def telephony_session(self, extension: Extension, session_id: str) -> tuple[RingOutCall, CallEvents]:
         """A RingOut's telephony session, as its events so far leave it (any call of the

@@ -20,6 +20,8 @@ class IdSource:
         self._rng: random.Random = random.SystemRandom() if seed is None else random.Random(seed)
         # a separate stream, so error responses do not shift the ids that follow them
         self._request_rng: random.Random = random.SystemRandom() if seed is None else random.Random(f"rq{seed}")
+        # and another for notifications, so deliveries do not shift the call ids either
+        self._event_rng: random.Random = random.SystemRandom() if seed is None else random.Random(f"ev{seed}")
 
     def ringout_id(self) -> str:
         bits = self._rng.getrandbits(80)  # one draw (one syscall unseeded): 64 bits of session, 16 of address
@@ -36,6 +38,14 @@ class IdSource:
     def uuid(self) -> str:
         """A subscription id: a UUID, reproducible when seeded."""
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    def event_id(self) -> str:
+        """A notification's ``uuid`` (19 digits, as the platform's)."""
+        return str(self._event_rng.randrange(10**18, 10**19))
+
+    def event_uuid(self) -> str:
+        """A handshake's ``Validation-Token`` (a UUID)."""
+        return str(uuid.UUID(int=self._event_rng.getrandbits(128), version=4))
 
     def request_id(self) -> str:
         """An ``RCRequestId`` (a UUID), reproducible when seeded."""
