@@ -10,8 +10,8 @@ import ssl
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
-import httpx
 from starlette.requests import Request
 
 from emulator.api.delivery import DeliveryEngine, Job, Outcome, Send, engine_of
@@ -25,6 +25,9 @@ from emulator.core.errors import (
 )
 from emulator.settings import Settings
 
+if TYPE_CHECKING:  # httpx (and a TLS context) are loaded with the first webhook: start-up and memory stay lean
+    import httpx
+
 USER_AGENT = "RingCentral-Webhook/8.3"
 CONTENT_TYPE = "application/json; charset=UTF-8"
 HANDSHAKE_LIMIT = 1024  # bytes of status line, headers and body a handshake answer may have
@@ -35,13 +38,17 @@ class WebhookSink:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._mounts: dict[str, httpx.AsyncBaseTransport] = {}
-        self._tls = ssl.create_default_context()
+        self._tls: ssl.SSLContext | None = None
 
     def mount(self, prefix: str, transport: httpx.AsyncBaseTransport) -> None:
         """Deliver to addresses starting with ``prefix`` (``http://app.test``) through ``transport``."""
         self._mounts[prefix] = transport
 
     def _client(self, timeout: float) -> httpx.AsyncClient:
+        import httpx
+
+        if self._tls is None:
+            self._tls = ssl.create_default_context()
         limits = httpx.Limits(max_connections=self.settings.webhook_concurrency)
         return httpx.AsyncClient(
             verify=self._tls, timeout=timeout, limits=limits, mounts=dict(self._mounts), trust_env=False
@@ -114,6 +121,8 @@ async def handshake(request: Request, emulator: Emulator, address: str) -> None:
 
 
 def _reason(exc: BaseException) -> str:
+    import httpx
+
     if isinstance(exc, httpx.TimeoutException):
         return "I/O operation is failed. Details: [Read timed out]"
     return f"I/O operation is failed. Details: [{type(exc).__name__}: {exc}]"[:500]

@@ -31,6 +31,7 @@ class LogEntry:
     seq: int
     record_id: str
     call: RingOutCall
+    indexed: bool = False  # its session ids are in the session index
 
 
 @dataclass(slots=True)
@@ -73,6 +74,7 @@ class CallLog:
         self._entries: OrderedDict[str, LogEntry] = OrderedDict()  # record id -> entry, oldest first
         self._shelves: dict[tuple[str, str], _Shelf] = {}
         self._sessions: dict[str, str] = {}  # sessionId or telephonySessionId -> record id
+        self._unindexed: list[LogEntry] = []  # written since the session index was last brought up to date
         self._seq = 0
 
     def __len__(self) -> int:
@@ -94,9 +96,16 @@ class CallLog:
         self._seq += 1
         entry = LogEntry(call.created_at, ended_at, self._seq, record_id, call)
         self._entries[record_id] = entry
-        insort(shelf.entries, entry, key=_order)
-        self._sessions[session_id(call.id)] = record_id
-        self._sessions[telephony_session_id(call.id)] = record_id
+        entries = shelf.entries
+        if not entries or _order(entries[-1]) <= (entry.start, entry.seq):
+            entries.append(entry)  # the common case: calls are logged in the order they started
+        else:
+            insort(entries, entry, key=_order)
+        # The session index is brought up to date when a session is looked up: most runs never
+        # filter by session, and two digests per call are a good share of a create's cost.
+        self._unindexed.append(entry)
+        if len(self._unindexed) > 2 * self.max_records:
+            self._unindexed = [e for e in self._unindexed if self._entries.get(e.record_id) is e]
 
     def drop(self, call: RingOutCall) -> None:
         entry = self._entries.get(call_record_id(call.id))
@@ -112,12 +121,22 @@ class CallLog:
         self._entries.clear()
         self._shelves.clear()
         self._sessions.clear()
+        self._unindexed.clear()
+
+    def _index(self) -> None:
+        for entry in self._unindexed:
+            if self._entries.get(entry.record_id) is entry:
+                self._sessions[session_id(entry.call.id)] = entry.record_id
+                self._sessions[telephony_session_id(entry.call.id)] = entry.record_id
+                entry.indexed = True
+        self._unindexed.clear()
 
     def get(self, record_id: str) -> LogEntry | None:
         return self._entries.get(record_id)
 
     def by_session(self, session: str) -> LogEntry | None:
         """The entry of a ``sessionId`` or a ``telephonySessionId``."""
+        self._index()
         record_id = self._sessions.get(session)
         return None if record_id is None else self._entries.get(record_id)
 
@@ -168,8 +187,9 @@ class CallLog:
         shelf = self._shelves[(call.account_id, call.extension_id)]
         index = bisect_left(shelf.entries, _order(entry), key=_order)
         del shelf.entries[index]
-        self._sessions.pop(session_id(call.id), None)
-        self._sessions.pop(telephony_session_id(call.id), None)
+        if entry.indexed:
+            self._sessions.pop(session_id(call.id), None)
+            self._sessions.pop(telephony_session_id(call.id), None)
 
 
 def _has_number(entry: LogEntry, digits: str) -> bool:
