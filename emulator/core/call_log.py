@@ -29,9 +29,12 @@ class LogEntry:
     start: float
     ended_at: float
     seq: int
-    record_id: str
     call: RingOutCall
-    indexed: bool = False  # its session ids are in the session index
+    indexed: bool = False  # its record id and session ids are in the lookup indexes
+
+    @property
+    def record_id(self) -> str:
+        return call_record_id(self.call.id)
 
 
 @dataclass(slots=True)
@@ -71,10 +74,12 @@ def _order(entry: LogEntry) -> tuple[float, int]:
 class CallLog:
     def __init__(self, max_records: int) -> None:
         self.max_records = max_records
-        self._entries: OrderedDict[str, LogEntry] = OrderedDict()  # record id -> entry, oldest first
+        self._entries: OrderedDict[str, LogEntry] = OrderedDict()  # call id -> entry, oldest first
         self._shelves: dict[tuple[str, str], _Shelf] = {}
-        self._sessions: dict[str, str] = {}  # sessionId or telephonySessionId -> record id
-        self._unindexed: list[LogEntry] = []  # written since the session index was last brought up to date
+        # record id, sessionId or telephonySessionId -> call id: brought up to date on a lookup
+        # (most runs never look one up, and the digests are a good share of a create's cost)
+        self._index_of: dict[str, str] = {}
+        self._unindexed: list[LogEntry] = []  # written since the indexes were last brought up to date
         self._seq = 0
 
     def __len__(self) -> int:
@@ -82,10 +87,9 @@ class CallLog:
 
     def put(self, call: RingOutCall, ended_at: float) -> None:
         """The call ends (or ended) at ``ended_at``: write its entry, or move its end."""
-        record_id = call_record_id(call.id)
         shelf = self._shelves.setdefault((call.account_id, call.extension_id), _Shelf())
         shelf.longest = max(shelf.longest, ended_at - call.created_at)
-        entry = self._entries.get(record_id)
+        entry = self._entries.get(call.id)
         if entry is not None and entry.call is call:
             entry.ended_at = ended_at
             return
@@ -94,21 +98,19 @@ class CallLog:
         if len(self._entries) >= self.max_records:
             self._remove(next(iter(self._entries.values())))
         self._seq += 1
-        entry = LogEntry(call.created_at, ended_at, self._seq, record_id, call)
-        self._entries[record_id] = entry
+        entry = LogEntry(call.created_at, ended_at, self._seq, call)
+        self._entries[call.id] = entry
         entries = shelf.entries
         if not entries or _order(entries[-1]) <= (entry.start, entry.seq):
             entries.append(entry)  # the common case: calls are logged in the order they started
         else:
             insort(entries, entry, key=_order)
-        # The session index is brought up to date when a session is looked up: most runs never
-        # filter by session, and two digests per call are a good share of a create's cost.
         self._unindexed.append(entry)
         if len(self._unindexed) > 2 * self.max_records:
-            self._unindexed = [e for e in self._unindexed if self._entries.get(e.record_id) is e]
+            self._unindexed = [e for e in self._unindexed if self._entries.get(e.call.id) is e]
 
     def drop(self, call: RingOutCall) -> None:
-        entry = self._entries.get(call_record_id(call.id))
+        entry = self._entries.get(call.id)
         if entry is not None:
             self._remove(entry)
 
@@ -120,25 +122,29 @@ class CallLog:
     def clear(self) -> None:
         self._entries.clear()
         self._shelves.clear()
-        self._sessions.clear()
+        self._index_of.clear()
         self._unindexed.clear()
 
     def _index(self) -> None:
         for entry in self._unindexed:
-            if self._entries.get(entry.record_id) is entry:
-                self._sessions[session_id(entry.call.id)] = entry.record_id
-                self._sessions[telephony_session_id(entry.call.id)] = entry.record_id
+            call_id = entry.call.id
+            if self._entries.get(call_id) is entry:
+                for key in _keys(call_id):
+                    self._index_of[key] = call_id
                 entry.indexed = True
         self._unindexed.clear()
 
+    def _lookup(self, key: str) -> LogEntry | None:
+        self._index()
+        call_id = self._index_of.get(key)
+        return None if call_id is None else self._entries.get(call_id)
+
     def get(self, record_id: str) -> LogEntry | None:
-        return self._entries.get(record_id)
+        return self._lookup(record_id)
 
     def by_session(self, session: str) -> LogEntry | None:
         """The entry of a ``sessionId`` or a ``telephonySessionId``."""
-        self._index()
-        record_id = self._sessions.get(session)
-        return None if record_id is None else self._entries.get(record_id)
+        return self._lookup(session)
 
     def query(self, owner: tuple[str, str], query: LogQuery, cutoff: float) -> LogPage:
         """The page of ``owner``'s entries visible at ``cutoff`` (ended at or before it) that
@@ -173,7 +179,7 @@ class CallLog:
         entry = self.by_session(query.sessions[0])
         found = (
             entry is not None
-            and all(self._sessions.get(s) == entry.record_id for s in query.sessions)
+            and all(self._index_of.get(s) == entry.call.id for s in query.sessions)
             and (entry.call.account_id, entry.call.extension_id) == owner
             and query.date_from <= entry.start <= query.date_to
             and entry.ended_at <= cutoff
@@ -182,14 +188,19 @@ class CallLog:
         return LogPage([entry] if found and query.page == 1 and entry is not None else [], int(found))
 
     def _remove(self, entry: LogEntry) -> None:
-        del self._entries[entry.record_id]
+        del self._entries[entry.call.id]
         call = entry.call
         shelf = self._shelves[(call.account_id, call.extension_id)]
         index = bisect_left(shelf.entries, _order(entry), key=_order)
         del shelf.entries[index]
         if entry.indexed:
-            self._sessions.pop(session_id(call.id), None)
-            self._sessions.pop(telephony_session_id(call.id), None)
+            for key in _keys(call.id):
+                self._index_of.pop(key, None)
+
+
+def _keys(call_id: str) -> tuple[str, str, str]:
+    """What a call's entry is looked up by: its record id, ``sessionId``, ``telephonySessionId``."""
+    return call_record_id(call_id), session_id(call_id), telephony_session_id(call_id)
 
 
 def _has_number(entry: LogEntry, digits: str) -> bool:

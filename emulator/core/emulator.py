@@ -195,12 +195,13 @@ class Emulator:
             mode=self.clock.mode,
         )
         self.calls.add(call, now)
-        self._log(call, now)
+        view = call.view(now)
+        self._log(call, view)
         if self.subscriptions.watching(account.id):
             self.notifier.track(call, now)
         if choice.rule_id is not None:
             (self.queue if choice.source is Source.QUEUE else self.rules).use(choice.rule_id)
-        return CallResult(call, call.view(now))
+        return CallResult(call, view)
 
     def read_ringout(self, extension: Extension, call_id: str) -> CallResult:
         call = self._owned(extension, call_id)
@@ -411,9 +412,9 @@ class Emulator:
         self.notifier.touch(call, now)
         return CallResult(call, view)
 
-    def _log(self, call: RingOutCall, now: float) -> None:
+    def _log(self, call: RingOutCall, view: CallView) -> None:
         """Log ``call`` if its end is already determined (see ``core.call_log``)."""
-        end = call.view(now).ended_at
+        end = view.ended_at
         end = call.scheduled_end() if end is None else end
         if end is not None:
             self.call_log.put(call, end)

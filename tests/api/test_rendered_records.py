@@ -8,7 +8,7 @@ from tests.core.helpers import make_call
 
 
 def entry(seq: int, ended_at: float = 10.0) -> LogEntry:
-    return LogEntry(0.0, ended_at, seq, f"r{seq}", make_call(call_id=f"c{seq}"))
+    return LogEntry(0.0, ended_at, seq, make_call(call_id=f"c{seq}"))
 
 
 def test_a_record_is_rendered_once_then_read_back() -> None:
