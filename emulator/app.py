@@ -22,7 +22,9 @@ from emulator.api import (
     control_journal,
     control_rules,
     control_scenarios,
+    dashboard,
     directory,
+    events,
     oauth,
     ringout,
 )
@@ -71,6 +73,8 @@ def route_table(settings: Settings) -> list[BaseRoute]:
         *control_calls.routes,
         *control_journal.routes,
         *contract.routes,
+        *dashboard.routes,
+        *events.routes,
     ]
     return [
         *ringout.routes,
@@ -107,6 +111,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.settings = settings
     app.state.emulator = emulator
     app.state.journal = journal
+    app.state.events = events.EventHub()
     install_error_handlers(app, lambda scope: allowed_methods(routes, scope))
     app.add_middleware(JournalMiddleware, journal=journal, clock=emulator.clock, request_id=emulator.ids.request_id)
     return app

@@ -10,6 +10,8 @@ from types import TracebackType
 import uvicorn
 from fastapi import FastAPI
 
+from emulator.api.events import close_event_streams
+
 
 class EmulatorServer:
     def __init__(self, app: FastAPI, host: str = "127.0.0.1", port: int = 0, *, start_timeout: float = 10.0) -> None:
@@ -32,6 +34,7 @@ class EmulatorServer:
         return self
 
     def stop(self) -> None:
+        close_event_streams(self.app)  # open dashboards' streams end within a tick, so uvicorn can stop
         self._server.should_exit = True
         self._thread.join(timeout=5)
 

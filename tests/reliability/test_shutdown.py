@@ -128,3 +128,20 @@ def test_request_in_flight_is_finished_then_the_server_exits_0(emulator: Emulato
     assert emulator.proc.wait(timeout=2) == 0
     assert time.monotonic() - started <= 2
     assert "s3cret" not in emulator.log()  # the bearer token never reaches the log, even at debug
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_an_open_dashboard_event_stream_does_not_hold_the_server_up(emulator: Emulator, sig: signal.Signals) -> None:
+    request = f"GET /__emulator/events HTTP/1.1\r\nHost: 127.0.0.1:{emulator.port}\r\n\r\n".encode()
+    with socket.create_connection(("127.0.0.1", emulator.port), timeout=5) as sock:
+        sock.sendall(request)
+        head = b""
+        while b"event: change" not in head:
+            head += sock.recv(65536)
+        assert head.startswith(b"HTTP/1.1 200 OK")
+        started = time.monotonic()
+        emulator.proc.send_signal(sig)
+        assert emulator.proc.wait(timeout=2) == 0
+        assert time.monotonic() - started <= 2
+        while sock.recv(65536):  # and the stream was closed, not left hanging
+            pass

@@ -1,0 +1,138 @@
+"""``GET /__emulator/events``: server-sent events that tell the dashboard what changed.
+
+A call's status is computed when it is read, so nothing in the emulator *happens* when a call
+moves: each stream reads a small digest of every topic (calls, clock, scenarios, journal) every
+``TICK_SECONDS`` and sends ``event: change`` with ``{"topics": [...]}`` naming the ones whose
+digest moved (all of them first). The page then fetches those topics' control endpoints: one data
+path for the page and for every other client. A panel that needs a new topic adds one entry to
+``TOPICS``.
+
+Server-sent events rather than a WebSocket: the traffic is one-way, a plain streaming response
+needs no extra dependency or protocol upgrade, and it passes the same control-token check as
+every other control request. At most ``MAX_STREAMS`` are open at once (503 ``EMU-503`` past
+that); every stream ends when the server shuts down (``EventHub.close``) or the client leaves."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
+
+from emulator.api.control import journal_of
+from emulator.api.identity import emulator_of
+from emulator.api.routing import route
+from emulator.core.call import ClockMode
+from emulator.core.errors import TooManyEventStreams
+
+TICK_SECONDS = 0.25
+HEARTBEAT_TICKS = 60  # a comment every 15 s: keeps proxies from closing an idle stream, finds dead clients
+MAX_STREAMS = 16
+RETRY_MS = 1000  # how long a browser's EventSource waits before it reconnects
+
+
+def calls_digest(request: Request) -> object:
+    return [(r.call.id, r.view.state, r.view.ended_at) for r in emulator_of(request).control_calls(None, None)]
+
+
+def clock_digest(request: Request) -> object:
+    """A real clock's reading moves by itself (the page extrapolates it); only its mode and speed count."""
+    mode, now, speed = emulator_of(request).clock_reading()
+    return (mode, speed) if mode is ClockMode.REAL else (mode, speed, now)
+
+
+def scenarios_digest(request: Request) -> object:
+    emulator = emulator_of(request)
+    rules = [(r.id, r.scenario, r.match, r.times, r.used) for r in (*emulator.queued(), *emulator.listed_rules())]
+    return (emulator.default_scenario, rules, [info.scenario.name for info in emulator.scenario_infos()])
+
+
+def journal_digest(request: Request) -> object:
+    journal = journal_of(request)
+    return (len(journal), journal.last_seq)
+
+
+TOPICS: dict[str, Callable[[Request], object]] = {
+    "calls": calls_digest,
+    "clock": clock_digest,
+    "scenarios": scenarios_digest,
+    "journal": journal_digest,
+}
+
+
+class EventHub:
+    """Counts the open streams against ``limit``; ``close`` ends them all (server shutdown)."""
+
+    def __init__(self, limit: int = MAX_STREAMS) -> None:
+        self.limit = limit
+        self.open = 0
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def hub_of(request: Request) -> EventHub:
+    hub: EventHub = request.app.state.events
+    return hub
+
+
+def sse(event: str, data: dict[str, Any]) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+
+
+async def changes(request: Request, hub: EventHub) -> AsyncIterator[str]:
+    yield f"retry: {RETRY_MS}\n\n"
+    seen: dict[str, object] = {}
+    quiet = 0
+    while True:
+        now = {name: digest(request) for name, digest in TOPICS.items()}
+        moved = [name for name, value in now.items() if name not in seen or seen[name] != value]
+        seen = now
+        if moved:
+            quiet = 0
+            yield sse("change", {"topics": moved})
+        elif quiet >= HEARTBEAT_TICKS:
+            quiet = 0
+            yield ": keep-alive\n\n"
+        if hub.closed:
+            return
+        await asyncio.sleep(TICK_SECONDS)
+        quiet += 1
+
+
+class EventStream(StreamingResponse):
+    """A streaming response that gives its slot back however it ends (done, client gone, cancelled)."""
+
+    def __init__(self, request: Request, hub: EventHub) -> None:
+        headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+        super().__init__(changes(request, hub), media_type="text/event-stream", headers=headers)
+        self.hub = hub
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.hub.open -= 1
+
+
+async def events(request: Request) -> Response:
+    hub = hub_of(request)
+    if hub.open >= hub.limit:
+        raise TooManyEventStreams(cap=hub.limit)
+    hub.open += 1
+    return EventStream(request, hub)
+
+
+def close_event_streams(app: Any) -> None:
+    """Ends every open stream within one tick (call it when the server begins to shut down)."""
+    hub = getattr(app.state, "events", None)
+    if hub is not None:
+        hub.close()
+
+
+routes = [route("GET", "/events", events, "emulatorEvents")]

@@ -1,0 +1,190 @@
+"""The dashboard in headless Chromium against a real emulator: what the page shows comes from the
+API, and what the page does is what the API then answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import RINGOUT, Running, open_dashboard
+
+
+def call_item(page: Page, call_id: str) -> object:
+    return page.locator(f'.call[data-call-id="{call_id}"]')
+
+
+def test_the_page_loads_live_with_every_panel_filled_and_no_console_error(page: Page, emulator: Running) -> None:
+    expect(page).to_have_title("Dashboard · ringout-emulator")
+    expect(page.locator("#live-text")).to_have_text("Live")
+    expect(page.locator("#default-scenario")).to_have_text("success")
+    expect(page.locator("#clock-mode")).to_have_text("manual")
+    expect(page.locator("#clock-now")).to_have_text("2026-01-01 00:00:00")
+    expect(page.locator("#calls-empty")).to_be_visible()
+    expect(page.locator("#scenario option")).to_have_count(len(emulator.control("GET", "/scenarios").json()["records"]))
+    expect(page.locator("#problem")).to_be_hidden()
+    assert emulator.messages == []
+
+
+def test_a_call_created_through_the_api_appears_with_its_legs_scenario_and_source(
+    page: Page, emulator: Running
+) -> None:
+    call_id = emulator.create_call().json()["id"]
+    item = page.locator(f'.call[data-call-id="{call_id}"]')
+    expect(item).to_be_visible()
+    expect(item.locator(".call-numbers")).to_have_text("+16505550123 → +16505550199")
+    expect(item.locator(".chip")).to_have_text("success · default")
+    expect(item.locator('[data-leg="caller"] [data-role="leg-status"]')).to_have_text("InProgress")
+    expect(item.locator('[data-leg="callee"] [data-role="leg-status"]')).to_have_text("InProgress")
+    expect(page.locator("#calls-count")).to_have_text("1 live · 1 stored")
+    expect(page.locator("#announcer")).to_have_text("New call from +16505550123 to +16505550199")
+    assert emulator.messages == []
+
+
+def test_clicking_answer_on_the_callee_leg_changes_what_the_api_returns(page: Page, emulator: Running) -> None:
+    call_id = emulator.create_call().json()["id"]
+    callee = page.locator(f'.call[data-call-id="{call_id}"] [data-leg="callee"]')
+    callee.get_by_role("button", name=re.compile("^Answer")).click()
+    expect(callee.locator('[data-role="leg-status"]')).to_have_text("Success")
+    expect(callee.get_by_role("button", name=re.compile("^Hang up"))).to_be_visible()
+    status = emulator.http.get(f"{RINGOUT}/{call_id}").json()["status"]
+    assert (status["callerStatus"], status["calleeStatus"]) == ("InProgress", "Success")
+    forced = emulator.control("GET", f"/calls/{call_id}").json()["timeline"][-1]
+    assert (forced["cause"], forced["leg"], forced["action"]) == ("forced", "callee", "answer")
+    assert emulator.messages == []
+
+
+def test_a_leg_can_be_driven_from_the_keyboard_alone(page: Page, emulator: Running) -> None:
+    call_id = emulator.create_call().json()["id"]
+    caller = page.locator(f'.call[data-call-id="{call_id}"] [data-leg="caller"]')
+    caller.get_by_role("button", name=re.compile("^Busy")).focus()
+    page.keyboard.press("Enter")
+    expect(caller.locator('[data-role="leg-status"]')).to_have_text("Busy")
+    expect(page.locator(f'.call[data-call-id="{call_id}"] .call-head')).to_be_focused()  # focus stays on the call
+    status = emulator.http.get(f"{RINGOUT}/{call_id}").json()["status"]
+    assert (status["callerStatus"], status["callStatus"]) == ("Busy", "CannotReach")
+
+
+def test_the_scenario_queued_in_the_page_is_what_the_next_api_call_gets(page: Page, emulator: Running) -> None:
+    page.get_by_label("Scenario", exact=True).select_option("busy")
+    expect(page.locator("#scenario-description")).not_to_be_empty()
+    page.get_by_role("button", name="Queue for the next call").click()
+    expect(page.locator("#queue-list li")).to_have_text(["busy"])
+    created = emulator.create_call()
+    assert (created.headers["x-emulator-scenario"], created.headers["x-emulator-scenario-source"]) == ("busy", "queue")
+    expect(page.locator("#queue-list li")).to_have_text(["nothing queued"])
+    expect(page.locator(f'.call[data-call-id="{created.json()["id"]}"] .chip')).to_have_text("busy · queue")
+
+
+def test_the_default_set_in_the_page_is_what_api_calls_get(page: Page, emulator: Running) -> None:
+    page.get_by_label("Scenario", exact=True).select_option("no_answer")
+    page.get_by_role("button", name="Make it the default").click()
+    expect(page.locator("#default-scenario")).to_have_text("no_answer")
+    assert emulator.control("GET", "/default-scenario").json() == {"scenario": "no_answer"}
+    created = emulator.create_call()
+    assert (created.headers["x-emulator-scenario"], created.headers["x-emulator-scenario-source"]) == (
+        "no_answer",
+        "default",
+    )
+
+
+def test_the_clock_advanced_in_the_page_moves_a_manual_clock_call(page: Page, emulator: Running) -> None:
+    call_id = emulator.create_call().json()["id"]  # success: the caller answers at 4 s
+    caller = page.locator(f'.call[data-call-id="{call_id}"] [data-leg="caller"] [data-role="leg-status"]')
+    expect(caller).to_have_text("InProgress")
+    page.get_by_role("button", name="+5 s").click()
+    expect(page.locator("#clock-now")).to_have_text("2026-01-01 00:00:05")
+    expect(caller).to_have_text("Success")
+    assert emulator.http.get(f"{RINGOUT}/{call_id}").json()["status"]["callerStatus"] == "Success"
+    assert emulator.control("GET", "/clock").json()["now"] == "2026-01-01T00:00:05.000Z"
+
+
+def test_the_clock_set_and_switched_in_the_page(page: Page, emulator: Running) -> None:
+    page.get_by_label("Set to (UTC)").fill("2026-01-01T01:30:00")
+    page.get_by_role("button", name="Set", exact=True).click()
+    expect(page.locator("#clock-now")).to_have_text("2026-01-01 01:30:00")
+    page.get_by_label("Mode").select_option("real")
+    page.get_by_label("Speed").fill("2")
+    page.get_by_role("button", name="Switch").click()
+    expect(page.locator("#clock-mode")).to_have_text("real")
+    expect(page.get_by_role("button", name="+5 s")).to_be_disabled()
+    reading = emulator.control("GET", "/clock").json()
+    assert (reading["mode"], reading["speed"]) == ("real", 2.0)
+
+
+def test_the_timeline_opens_on_click(page: Page, emulator: Running) -> None:
+    call_id = emulator.create_call().json()["id"]
+    assert emulator.control("POST", "/clock/advance", json={"seconds": 10}).status_code == 200
+    head = page.locator(f'.call[data-call-id="{call_id}"] .call-head')
+    expect(head).to_have_attribute("aria-expanded", "false")
+    head.click()
+    expect(head).to_have_attribute("aria-expanded", "true")
+    steps = page.locator(f"#timeline-{call_id} .steps li")
+    expect(steps).to_have_count(3)  # at 0, 4 and 9 s
+    expect(steps.nth(1)).to_contain_text("00:00:04")
+
+
+def test_the_journal_shows_the_apps_request_newest_first_with_masked_headers(page: Page, emulator: Running) -> None:
+    call_id = emulator.create_call().json()["id"]
+    row = page.locator("#journal-rows > tr:not(.detail)").first
+    expect(row).to_contain_text(f"POST{RINGOUT}200success · default{call_id}")
+    row.get_by_role("button").click()
+    headers = page.locator("#journal-rows > tr.detail").first
+    expect(headers).to_be_visible()
+    expect(headers.locator("tr", has_text="authorization")).to_have_text("authorizationBearer ***")
+    expect(page.locator("#journal-rows > tr:not(.detail)")).to_have_count(2)  # and the login before it
+    expect(page.locator("#journal-rows > tr:not(.detail)").last).to_contain_text("/restapi/oauth/token")
+
+
+def test_the_journal_filters(page: Page, emulator: Running) -> None:
+    emulator.create_call()
+    expect(page.locator("#journal-rows > tr:not(.detail)")).to_have_count(2)
+    page.get_by_label("Method").select_option("POST")
+    page.get_by_label("Path starts with").fill("/restapi/oauth")
+    expect(page.locator("#journal-rows > tr:not(.detail)")).to_have_count(1)
+    expect(page.locator("#journal-rows")).to_contain_text("/restapi/oauth/token")
+    page.get_by_label("Status").fill("404")
+    expect(page.locator("#journal-empty")).to_be_visible()
+
+
+def test_reset_from_the_dialog_forgets_the_calls(page: Page, emulator: Running) -> None:
+    call_id = emulator.create_call().json()["id"]
+    expect(page.locator(f'.call[data-call-id="{call_id}"]')).to_be_visible()
+    page.get_by_role("button", name="Reset…").click()
+    dialog = page.get_by_role("dialog", name="Reset the emulator")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("tokens").uncheck()  # keep the app logged in
+    dialog.get_by_role("button", name="Reset", exact=True).click()
+    expect(page.locator("#calls-empty")).to_be_visible()
+    assert emulator.control("GET", "/calls").json() == {"records": []}
+    assert emulator.http.post(RINGOUT, json={"from": {"phoneNumber": "+16505550123"}}).status_code == 400  # token kept
+
+
+def test_with_a_control_token_the_page_asks_for_it_then_works(
+    browser: Browser, start_emulator: Callable[..., Running]
+) -> None:
+    locked = start_emulator(control_token="s3cret")
+    call_id = locked.create_call().json()["id"]
+    page = open_dashboard(browser, locked)
+    expect(page.locator("#live")).to_have_attribute("data-state", "locked")
+    expect(page.locator("#token")).to_be_focused()
+    expect(page.locator("#problem")).to_contain_text("control token")
+    page.locator("#token").fill("s3cret")
+    page.keyboard.press("Enter")
+    expect(page.locator("#live")).to_have_attribute("data-state", "live")
+    expect(page.locator(f'.call[data-call-id="{call_id}"]')).to_be_visible()
+    expect(page.locator("#problem")).to_be_hidden()
+    page.close()
+
+
+def test_the_token_can_come_in_the_address_fragment_once(
+    browser: Browser, start_emulator: Callable[..., Running]
+) -> None:
+    locked = start_emulator(control_token="s3cret")
+    page = open_dashboard(browser, locked, "#token=s3cret")
+    expect(page.locator("#live")).to_have_attribute("data-state", "live")
+    assert page.url == f"{locked.url}/__emulator/ui"  # the fragment is gone from the address bar
+    assert page.evaluate("sessionStorage.getItem('ringout-emulator.control-token')") == "s3cret"
+    assert locked.messages == []
+    page.close()
