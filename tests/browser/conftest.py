@@ -48,8 +48,10 @@ class Running:
         return response
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One browser per module: Playwright's sync API holds an event loop in this thread while it runs,
+    so it must be stopped before other tests (``asyncio.run``) use the thread."""
     with sync_playwright() as playwright:
         opened = launch(playwright)
         yield opened

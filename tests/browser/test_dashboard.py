@@ -101,7 +101,7 @@ def test_the_clock_advanced_in_the_page_moves_a_manual_clock_call(page: Page, em
 
 
 def test_the_clock_set_and_switched_in_the_page(page: Page, emulator: Running) -> None:
-    page.get_by_label("Set to (UTC)").fill("2026-01-01T01:30:00")
+    page.get_by_label(re.compile("^Set to")).fill("2026-01-01T01:30:00Z")
     page.get_by_role("button", name="Set", exact=True).click()
     expect(page.locator("#clock-now")).to_have_text("2026-01-01 01:30:00")
     page.get_by_label("Mode").select_option("real")
@@ -122,14 +122,18 @@ def test_the_timeline_opens_on_click(page: Page, emulator: Running) -> None:
     expect(head).to_have_attribute("aria-expanded", "true")
     steps = page.locator(f"#timeline-{call_id} .steps li")
     expect(steps).to_have_count(3)  # at 0, 4 and 9 s
-    expect(steps.nth(1)).to_contain_text("00:00:04")
+    expect(steps.nth(1)).to_contain_text("00:00:04step 2caller Success callee InProgress call InProgress")
+    hung_up = emulator.control("POST", f"/calls/{call_id}/legs/caller", json={"action": "hang_up"})
+    assert hung_up.status_code == 200
+    expect(steps).to_have_count(4)  # an open timeline follows the call live
+    expect(steps.last).to_contain_text("caller: hang up (forced)caller Finished callee Finished call Success")
 
 
 def test_the_journal_shows_the_apps_request_newest_first_with_masked_headers(page: Page, emulator: Running) -> None:
     call_id = emulator.create_call().json()["id"]
     row = page.locator("#journal-rows > tr:not(.detail)").first
-    expect(row).to_contain_text(f"POST{RINGOUT}200success · default{call_id}")
-    row.get_by_role("button").click()
+    expect(row).to_contain_text(f"POST{RINGOUT}200success · default{call_id[:10]}…")
+    row.get_by_role("button", name=re.compile("^Details")).click()
     headers = page.locator("#journal-rows > tr.detail").first
     expect(headers).to_be_visible()
     expect(headers.locator("tr", has_text="authorization")).to_have_text("authorizationBearer ***")
@@ -146,6 +150,18 @@ def test_the_journal_filters(page: Page, emulator: Running) -> None:
     expect(page.locator("#journal-rows")).to_contain_text("/restapi/oauth/token")
     page.get_by_label("Status").fill("404")
     expect(page.locator("#journal-empty")).to_be_visible()
+
+
+def test_a_call_id_in_the_journal_filters_the_journal_to_that_call(page: Page, emulator: Running) -> None:
+    first = emulator.create_call().json()["id"]
+    second = emulator.create_call().json()["id"]
+    assert emulator.http.get(f"{RINGOUT}/{first}").status_code == 200
+    rows = page.locator("#journal-rows > tr:not(.detail)")
+    expect(rows).to_have_count(4)
+    rows.first.get_by_role("button", name=f"Show only the requests of call {first}").click()
+    expect(page.get_by_label("Call id")).to_have_value(first)
+    expect(rows).to_have_count(2)  # its create and its read
+    expect(page.locator("#journal-rows")).not_to_contain_text(second[:10])
 
 
 def test_reset_from_the_dialog_forgets_the_calls(page: Page, emulator: Running) -> None:

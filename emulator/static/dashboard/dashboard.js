@@ -334,8 +334,8 @@
   }
 
   function timelineEntry(entry) {
-    const what = entry.cause === "step" ? `step ${entry.step}`
-      : entry.leg ? `${entry.leg} ${entry.action.replace("_", " ")}` : entry.cause;
+    const what = entry.step !== undefined ? `step ${entry.step + 1}`
+      : entry.leg ? `${entry.leg}: ${entry.action.replace("_", " ")} (forced)` : entry.cause;
     return h("li", {},
       h("time", { datetime: entry.at }, clockTime(entry.at)),
       h("span", { class: "cause" }, what),
@@ -430,7 +430,7 @@
     $("#clock-hint").textContent = real
       ? `Real time × ${clock.speed}. Switch to manual (or poll) to move time by hand.`
       : clock.mode === "poll" ? "Each status read moves a poll-mode call one step; advance moves the others." : "Time moves only when you advance or set it.";
-    fill("set-form", () => { $("#clock-set").value = clock.now.slice(0, 19); });
+    fill("set-form", () => { $("#clock-set").value = `${clock.now.slice(0, 19)}Z`; });
     showClock();
   }
 
@@ -487,8 +487,14 @@
       h("td", {}, h("span", { class: `method m-${entry.method}` }, entry.method)),
       h("td", { class: "path" }, entry.path),
       h("td", {}, h("span", { class: `code c-${String(entry.status)[0]}` }, String(entry.status))),
-      h("td", {}, entry.scenario ? h("span", {}, entry.scenario, h("span", { class: "muted" }, ` · ${entry.scenarioSource}`)) : ""),
-      h("td", { class: "mono" }, entry.callId || ""),
+      h("td", { class: "nowrap" }, entry.scenario ? h("span", {}, entry.scenario, h("span", { class: "muted" }, ` · ${entry.scenarioSource}`)) : ""),
+      h("td", { class: "call-id" }, entry.callId ? h("button", {
+        type: "button",
+        class: "small quiet mono",
+        title: `${entry.callId}: show only this call's requests`,
+        "aria-label": `Show only the requests of call ${entry.callId}`,
+        onclick: () => filterByCall(entry.callId),
+      }, `${entry.callId.slice(0, 10)}…`) : ""),
       h("td", { class: "num" }, entry.durationMs.toFixed(1)));
     const pairs = (object) => Object.entries(object).map(([name, value]) => h("tr", {}, h("th", { scope: "row" }, name), h("td", {}, value)));
     const detail = h("tr", { class: "detail", id: detailId, hidden: !open },
@@ -499,6 +505,13 @@
           h("div", {}, h("h3", {}, "Headers (masked)"), h("table", { class: "pairs" }, h("tbody", {}, pairs(entry.headers))))),
         entry.to || entry.from ? h("p", { class: "muted" }, `from ${entry.from || "?"} to ${entry.to || "?"}`) : ""));
     return [row, detail];
+  }
+
+  function filterByCall(callId) {
+    const field = $("#journal-filters [name=callId]");
+    field.value = callId;
+    run(journalPanel);
+    field.focus();
   }
 
   async function refreshJournal() {
@@ -558,7 +571,7 @@
     }
     $("#set-form").addEventListener("submit", (event) => {
       event.preventDefault();
-      const now = `${$("#clock-set").value}Z`;
+      const now = $("#clock-set").value.trim();
       act(async () => {
         await api("PUT", "/clock", { now });
         await Promise.all([run(clockPanel), run(callsPanel)]);
