@@ -1,63 +1,80 @@
 """Churn: create / poll / cancel at a steady rate for a bounded time against a real server with a
-fast real clock, sampling the server's RSS each second. Flat RSS = bounded stores."""
+fast real clock, sampling the server's RSS each second. Flat RSS = bounded stores. With two trees,
+both servers run side by side and every tick drives each of them in turn (alternating who goes first)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from benchmarks.load import SAMPLE
 from benchmarks.servers import TOKEN, Server
+from benchmarks.trees import CURRENT, Tree, alternate
 
 RINGOUT = "/restapi/v1.0/account/~/extension/~/ring-out"
 # 39 s scenario at speed 100 ends in 0.39 s; ended calls are kept 60 emulated s (0.6 s wall)
 CHURN_ARGS = ["--clock", "real", "--speed", "100", "--max-calls", "20000"]
 
 
-def run(seconds: float, rate: float) -> dict[str, Any]:
-    server = Server("emulator", cpu=0, extra=CHURN_ARGS)
-    server.start()
-    samples: list[tuple[float, int]] = []
-    counts = {"created": 0, "polled": 0, "cancelled": 0, "errors": 0}
-    try:
-        with httpx.Client(base_url=server.url, headers={"Authorization": TOKEN}) as client:
-            _drive(client, server, seconds, rate, samples, counts)
-    finally:
-        server.stop()
-    return _summary(samples, counts, seconds, rate)
+@dataclass
+class Driven:
+    """One server under churn and what it has seen so far."""
 
+    server: Server
+    client: httpx.Client
+    samples: list[tuple[float, int]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: {"created": 0, "polled": 0, "cancelled": 0, "errors": 0})
+    recent: list[str] = field(default_factory=list)
 
-def _drive(
-    client: httpx.Client,
-    server: Server,
-    seconds: float,
-    rate: float,
-    samples: list[tuple[float, int]],
-    counts: dict[str, int],
-) -> None:
-    start = time.perf_counter()
-    next_sample = start
-    recent: list[str] = []
-    tick = 0
-    while (now := time.perf_counter()) - start < seconds:
-        if now >= next_sample:
-            samples.append((now - start, server.rss_kib()))
-            next_sample += 1.0
-        created = client.post(RINGOUT, json=SAMPLE)
+    def tick(self, tick: int) -> None:
+        counts = self.counts
+        created = self.client.post(RINGOUT, json=SAMPLE)
         counts["errors"] += created.status_code != 200
         if created.status_code == 200:
             counts["created"] += 1
-            recent = [*recent[-50:], created.json()["id"]]
-        if recent:
-            polled = client.get(f"{RINGOUT}/{recent[0]}")
+            self.recent = [*self.recent[-50:], created.json()["id"]]
+        if self.recent:
+            polled = self.client.get(f"{RINGOUT}/{self.recent[0]}")
             counts["polled"] += 1
             counts["errors"] += polled.status_code not in (200, 404)  # 404: past retention
-        if tick % 3 == 0 and recent:
-            cancelled = client.delete(f"{RINGOUT}/{recent[-1]}")
+        if tick % 3 == 0 and self.recent:
+            cancelled = self.client.delete(f"{RINGOUT}/{self.recent[-1]}")
             counts["cancelled"] += cancelled.status_code == 204
             counts["errors"] += cancelled.status_code not in (204, 404)
+
+
+def run(seconds: float, rate: float, trees: Sequence[Tree] = (CURRENT,)) -> dict[str, dict[str, Any]]:
+    """Per tree name: the churn summary of its emulator, all trees driven in the same ticks."""
+    servers = {tree.name: Server("emulator", cpu=0, extra=CHURN_ARGS, tree=tree) for tree in trees}
+    driven: dict[str, Driven] = {}
+    try:
+        for name, server in servers.items():
+            server.start()
+            driven[name] = Driven(server, httpx.Client(base_url=server.url, headers={"Authorization": TOKEN}))
+        _drive([driven[tree.name] for tree in trees], seconds, rate)
+    finally:
+        for each in driven.values():
+            each.client.close()
+        for server in servers.values():
+            server.stop()
+    return {name: _summary(each.samples, each.counts, seconds, rate) for name, each in driven.items()}
+
+
+def _drive(driven: Sequence[Driven], seconds: float, rate: float) -> None:
+    start = time.perf_counter()
+    next_sample = start
+    tick = 0
+    while (now := time.perf_counter()) - start < seconds:
+        if now >= next_sample:
+            for each in driven:
+                each.samples.append((now - start, each.server.rss_kib()))
+            next_sample += 1.0
+        for each in alternate(driven, tick):
+            each.tick(tick)
         tick += 1
         delay = start + tick / rate - time.perf_counter()
         if delay > 0:

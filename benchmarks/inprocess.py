@@ -1,7 +1,8 @@
 """In-process figures: the complete call flow, memory per stored call, GET cost at 100k vs 10 calls.
 
-Memory runs in a fresh child process (``python -m benchmarks.inprocess memory N``) so the RSS
-baseline is clean."""
+Each runs in a fresh child process of the tree under test (``python -m benchmarks.inprocess flow N``,
+``... memory SIZES SAMPLES``), so the tree's own emulator is imported and the RSS baseline is clean;
+with two trees the children alternate and the figures are medians over them."""
 
 from __future__ import annotations
 
@@ -10,34 +11,56 @@ import gc
 import json
 import random
 import statistics
-import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from benchmarks.asgi import timed
-from benchmarks.servers import ROOT
+from benchmarks.trees import Tree, alternate
 
 RINGOUT = "/restapi/v1.0/account/~/extension/~/ring-out"
 SAMPLE = {"from": {"phoneNumber": "13445554444"}, "to": {"phoneNumber": "13455553434"}, "playPrompt": True}
 
 
-def flow_ms(flows: int) -> dict[str, float]:
+def flow_child(flows: int) -> dict[str, list[float]]:
     """create -> poll until Finished, with the poll clock, in-process: through ``httpx.AsyncClient``
-    on the ASGI app, and through Starlette's ``TestClient`` (a thread hop per request)."""
+    on the ASGI app, and through Starlette's ``TestClient`` (a thread hop per request); wall ms per flow,
+    and CPU ms (all threads; barely moved by other jobs on the machine)."""
     from emulator.app import create_app
     from emulator.settings import Settings
 
     app = create_app(Settings(clock="poll", auth="lenient"))
-    asgi = asyncio.run(_async_flows(app, flows))
-    sync = _testclient_flows(app, flows)
+    asgi, asgi_cpu = asyncio.run(_async_flows(app, flows))
+    sync, sync_cpu = _testclient_flows(app, flows)
+    return {"asgi": asgi, "asgi_cpu": asgi_cpu, "testclient": sync, "testclient_cpu": sync_cpu}
+
+
+def _child(tree: Tree, *args: str) -> dict[str, Any]:
+    out: dict[str, Any] = json.loads(tree.run("-m", "benchmarks.inprocess", *args))
+    return out
+
+
+def flow_ms(trees: Sequence[Tree], flows: int, rounds: int) -> dict[str, dict[str, float]]:
+    """Per tree name: the flow's median and p90, over ``rounds`` alternating children of ~flows/rounds."""
+    per_child = -(-flows // rounds)
+    times: dict[str, dict[str, list[float]]] = {tree.name: {} for tree in trees}
+    for i in range(rounds):
+        for tree in alternate(trees, i):
+            for client, durations in _child(tree, "flow", str(per_child)).items():
+                times[tree.name].setdefault(client, []).extend(durations)
     return {
-        "asgi_median_ms": statistics.median(asgi),
-        "asgi_p90_ms": _pct(asgi, 90),
-        "testclient_median_ms": statistics.median(sync),
-        "testclient_p90_ms": _pct(sync, 90),
-        "requests_per_flow": 4,
+        name: {
+            "asgi_median_ms": statistics.median(t["asgi"]),
+            "asgi_p90_ms": _pct(t["asgi"], 90),
+            "testclient_median_ms": statistics.median(t["testclient"]),
+            "testclient_p90_ms": _pct(t["testclient"], 90),
+            "asgi_cpu_median_ms": statistics.median(t["asgi_cpu"]),
+            "testclient_cpu_median_ms": statistics.median(t["testclient_cpu"]),
+            "requests_per_flow": 4,
+        }
+        for name, t in times.items()
     }
 
 
@@ -45,34 +68,45 @@ def _finished(status: dict[str, str]) -> bool:
     return status["callerStatus"] == "Finished" and status["calleeStatus"] == "Finished"
 
 
-async def _async_flows(app: Any, flows: int) -> list[float]:
+def _since(wall: float, cpu: float) -> tuple[float, float]:
+    """Wall and CPU milliseconds since ``(time.perf_counter(), time.process_time())`` were ``wall, cpu``."""
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+
+
+async def _async_flows(app: Any, flows: int) -> tuple[list[float], list[float]]:
     import httpx
 
     durations: list[float] = []
+    cpu: list[float] = []
     transport = httpx.ASGITransport(app=app)
     headers = {"Authorization": "Bearer bench-token"}
     async with httpx.AsyncClient(transport=transport, base_url="http://emulator", headers=headers) as client:
         for _ in range(flows):
-            start = time.perf_counter()
+            start = time.perf_counter(), time.process_time()
             call_id = (await client.post(RINGOUT, json=SAMPLE)).json()["id"]
             while not _finished((await client.get(f"{RINGOUT}/{call_id}")).json()["status"]):
                 pass
-            durations.append((time.perf_counter() - start) * 1000)
-    return durations
+            wall, used = _since(*start)
+            durations.append(wall)
+            cpu.append(used)
+    return durations, cpu
 
 
-def _testclient_flows(app: Any, flows: int) -> list[float]:
+def _testclient_flows(app: Any, flows: int) -> tuple[list[float], list[float]]:
     from fastapi.testclient import TestClient
 
     durations: list[float] = []
+    cpu: list[float] = []
     with TestClient(app, headers={"Authorization": "Bearer bench-token"}) as client:
         for _ in range(flows):
-            start = time.perf_counter()
+            start = time.perf_counter(), time.process_time()
             call_id = client.post(RINGOUT, json=SAMPLE).json()["id"]
             while not _finished(client.get(f"{RINGOUT}/{call_id}").json()["status"]):
                 pass
-            durations.append((time.perf_counter() - start) * 1000)
-    return durations
+            wall, used = _since(*start)
+            durations.append(wall)
+            cpu.append(used)
+    return durations, cpu
 
 
 def _pct(values: list[float], pct: float) -> float:
@@ -125,17 +159,31 @@ def memory_child(sizes: list[int], samples: int) -> dict[str, Any]:
     return {"rss_kib": rss, "get_p50_us": p50}
 
 
-def memory(sizes: list[int], samples: int) -> dict[str, Any]:
-    argv = [sys.executable, "-m", "benchmarks.inprocess", "memory", json.dumps(sizes), str(samples)]
-    out = subprocess.run(argv, cwd=ROOT, check=True, capture_output=True, text=True).stdout
-    result: dict[str, Any] = json.loads(out)
-    rss = result["rss_kib"]
-    largest = str(max(sizes))
-    result["bytes_per_call"] = (rss[largest] - rss["0"]) * 1024 / max(sizes)
-    p50 = result["get_p50_us"]
-    result["get_p50_ratio"] = p50[largest] / p50["10"]
-    return result
+def _medians(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def memory(trees: Sequence[Tree], sizes: list[int], samples: int, rounds: int) -> dict[str, dict[str, Any]]:
+    """Per tree name: RSS and GET p50 at each size, medians over ``rounds`` alternating children."""
+    children: dict[str, list[dict[str, Any]]] = {tree.name: [] for tree in trees}
+    for i in range(rounds):
+        for tree in alternate(trees, i):
+            children[tree.name].append(_child(tree, "memory", json.dumps(sizes), str(samples)))
+    out: dict[str, dict[str, Any]] = {}
+    for name, runs in children.items():
+        rss = _medians([run["rss_kib"] for run in runs])
+        p50 = _medians([run["get_p50_us"] for run in runs])
+        largest = str(max(sizes))
+        out[name] = {
+            "rss_kib": rss,
+            "get_p50_us": p50,
+            "bytes_per_call": (rss[largest] - rss["0"]) * 1024 / max(sizes),
+            "get_p50_ratio": p50[largest] / p50["10"],
+        }
+    return out
 
 
 if __name__ == "__main__" and sys.argv[1] == "memory":
     print(json.dumps(memory_child(json.loads(sys.argv[2]), int(sys.argv[3]))))
+if __name__ == "__main__" and sys.argv[1] == "flow":
+    print(json.dumps(flow_child(int(sys.argv[2]))))

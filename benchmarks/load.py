@@ -32,6 +32,7 @@ class LoadResult:
     p99_ms: float
     requests: int
     errors: int  # non-2xx answers plus socket errors
+    server_cpu_s: float = 0.0  # the server's CPU time during the run, when measured
 
 
 def ensure_wrk() -> str:

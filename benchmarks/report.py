@@ -1,5 +1,6 @@
-"""The table printed at the end of a run, the JSON saved beside it, and the Markdown summary the
-README quotes (``benchmarks/LATEST.md``)."""
+"""The tables printed at the end of a run (the current tree against the goals; with ``--baseline``,
+before / after), the JSON saved beside them, and the Markdown summary the README quotes
+(``benchmarks/LATEST.md``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+
+from benchmarks import compare
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -41,6 +44,11 @@ def _rps(cell: dict[str, Any]) -> str:
     return f"{rps['median']:,.0f} ({rps['min']:,.0f}-{rps['max']:,.0f})"
 
 
+def _flow_cpu(flow: dict[str, Any], client: str) -> str:
+    cpu = flow.get(f"{client}_cpu_median_ms")  # older runs have none
+    return "" if cpu is None else f" (CPU {cpu:.2f} ms)"
+
+
 def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     """(figure, measured, goal, met) rows."""
     out: list[tuple[str, str, str, str]] = []
@@ -52,6 +60,8 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 if cell is None:  # runs saved before the strict-auth server was added
                     continue
                 p = f"p50 {cell['p50_ms']['median']:.2f} ms, p99 {cell['p99_ms']['median']:.2f} ms"
+                if "cpu_us_per_request" in cell:  # runs saved before it was measured have none
+                    p += f", server CPU {cell['cpu_us_per_request']['median']:.0f} us/req"
                 goal, met = ("p99 <= 10 ms", _ok(cell["p99_ms"]["median"] <= 10)) if target == "emulator" else ("", "")
                 out.append((f"{method} req/s {target} (min-max)", f"{_rps(cell)}; {p}", goal, met))
             for ref, wanted in zip(("fastapi", "starlette"), goals, strict=True):
@@ -65,9 +75,9 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     if start:
         for target in ("emulator", "fastapi"):
             s = start[target]
-            out.append(
-                (f"start to ready {target} (min-max)", f"{s['median']:.3f} s ({s['min']:.3f}-{s['max']:.3f})", "", "")
-            )
+            cpu = f"; CPU {start['cpu_s'][target]:.3f} s" if "cpu_s" in start else ""  # older runs have none
+            text = f"{s['median']:.3f} s ({s['min']:.3f}-{s['max']:.3f}){cpu}"
+            out.append((f"start to ready {target} (min-max)", text, "", ""))
         out.append(
             ("start to ready emulator / bare fastapi", f"{start['ratio']:.2f}x", "<= 1.2x", _ok(start["ratio"] <= 1.2))
         )
@@ -76,8 +86,16 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     flow = result.get("flow")
     if flow:
         asgi = flow["asgi_median_ms"]
-        out.append(("in-process flow, httpx ASGI (median)", f"{asgi:.2f} ms", "<= 5 ms", _ok(asgi <= 5)))
-        out.append(("in-process flow, TestClient (median)", f"{flow['testclient_median_ms']:.2f} ms", "", ""))
+        testclient = f"{flow['testclient_median_ms']:.2f} ms{_flow_cpu(flow, 'testclient')}"
+        out.append(
+            (
+                "in-process flow, httpx ASGI (median)",
+                f"{asgi:.2f} ms{_flow_cpu(flow, 'asgi')}",
+                "<= 5 ms",
+                _ok(asgi <= 5),
+            )
+        )
+        out.append(("in-process flow, TestClient (median)", testclient, "", ""))
     mem = result.get("memory")
     if mem:
         rss = ", ".join(f"{k} calls {v / 1024:.1f} MiB" for k, v in mem["rss_kib"].items())
@@ -107,13 +125,29 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _commit(tree: dict[str, Any]) -> str:
+    dirty = " plus uncommitted changes" if tree["dirty"] else ""
+    return f"`{tree['rev']}` ({tree['commit'][:12]}{dirty})"
+
+
+def text(result: dict[str, Any]) -> str:
+    """The goals table of the current tree and, with a baseline, the before / after table."""
+    if "baseline" not in result:
+        return table(result)
+    trees = result["trees"]
+    return (
+        f"{table(result)}\n\nBefore / after, measured in the same run: baseline {_commit(trees['baseline'])}, "
+        f"current {_commit(trees['current'])}.\n\n{compare.table(result)}"
+    )
+
+
 def save(result: dict[str, Any], results: Path, *, summary: bool) -> Path:
     results.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     path = results / f"{stamp}.json"
-    text = json.dumps(result, indent=2)
-    path.write_text(text)
-    (results / "latest.json").write_text(text)
+    dumped = json.dumps(result, indent=2)
+    path.write_text(dumped)
+    (results / "latest.json").write_text(dumped)
     if summary:
         m = result["machine"]
         head = (
@@ -121,5 +155,5 @@ def save(result: dict[str, Any], results: Path, *, summary: bool) -> Path:
             f"Python {m['python']}, uvicorn {m['uvicorn']}, FastAPI {m['fastapi']}, Starlette {m['starlette']}. "
             f"{result['settings']}\n\n"
         )
-        SUMMARY.write_text(head + table(result) + "\n")
+        SUMMARY.write_text(head + text(result) + "\n")
     return path

@@ -1,4 +1,5 @@
-"""Start a server in its own process, pinned to a core, and wait until it answers 200."""
+"""Start a server in its own process, pinned to a core, and wait until it answers 200. The emulator
+runs from a given source tree (``benchmarks.trees``); the references always from this checkout."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.trees import CURRENT, Tree
+
 READY_PATH = "/__emulator/ready"
 TOKEN = "Bearer bench-token"
 # The settings the README recommends for speed: manual clock (no wall-clock reads), lenient auth,
@@ -36,12 +37,16 @@ def pinned(cpu: int | None, argv: list[str]) -> list[str]:
     return ["taskset", "-c", str(cpu), *argv]
 
 
-def command(target: str, port: int, extra: list[str] | None = None) -> list[str]:
-    if target in ("emulator", "emulator-strict"):
+def is_emulator(target: str) -> bool:
+    return target in ("emulator", "emulator-strict")
+
+
+def command(target: str, port: int, extra: list[str] | None = None, tree: Tree = CURRENT) -> list[str]:
+    if is_emulator(target):
         strict = STRICT_ARGS if target == "emulator-strict" else []
-        return [sys.executable, "-m", "emulator", "--port", str(port), *EMULATOR_ARGS, *strict, *(extra or [])]
+        return tree.python("-m", "emulator", "--port", str(port), *EMULATOR_ARGS, *strict, *(extra or []))
     app = {"fastapi": "benchmarks.refapps:fastapi_app", "starlette": "benchmarks.refapps:starlette_app"}[target]
-    return [sys.executable, "-m", "uvicorn", app, "--port", str(port), *UVICORN_ARGS]
+    return CURRENT.python("-m", "uvicorn", app, "--port", str(port), *UVICORN_ARGS)
 
 
 def get_status(port: int, path: str = READY_PATH, timeout: float = 1.0) -> int | None:
@@ -73,6 +78,7 @@ class Server:
     target: str
     cpu: int | None = 0
     extra: list[str] = field(default_factory=list)
+    tree: Tree = CURRENT  # whose emulator (the references ignore it)
     port: int = 0
     proc: subprocess.Popen[bytes] | None = None
 
@@ -82,9 +88,11 @@ class Server:
 
     def start(self) -> float:
         self.port = free_port()
-        argv = pinned(self.cpu, command(self.target, self.port, self.extra))
+        tree = self.tree if is_emulator(self.target) else CURRENT
+        argv = pinned(self.cpu, command(self.target, self.port, self.extra, tree))
         started = time.perf_counter()
-        self.proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        out = subprocess.DEVNULL
+        self.proc = subprocess.Popen(argv, cwd=tree.root, env=tree.env(), stdout=out, stderr=out)
         wait_ready(self.port, self.proc)
         return time.perf_counter() - started
 
@@ -95,6 +103,18 @@ class Server:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
         return 0
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server's live threads have used so far (the scheduler's nanosecond count; the
+        kernel's 10 ms ticks where that is missing): unlike its req/s, barely moved by other jobs on a
+        shared machine, which take wall time from it, not CPU time."""
+        assert self.proc is not None
+        proc = Path(f"/proc/{self.proc.pid}")
+        try:
+            return sum(int((task / "schedstat").read_text().split()[0]) for task in (proc / "task").iterdir()) / 1e9
+        except (OSError, ValueError, IndexError):
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -1,6 +1,7 @@
 """GET status and POST create on real uvicorn servers, the emulator (lenient auth, as the README
-recommends for speed; and strict auth, the default, with a real token from the OAuth endpoint)
-and the two references, in interleaved rounds (so drift on a noisy machine hits all alike)."""
+recommends for speed; and strict auth, the default, with a real token from the OAuth endpoint) of
+each tree under test and the two references, in interleaved rounds (so drift on a noisy machine hits
+all alike)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,17 @@ import base64
 import http.client
 import json
 import statistics
-from dataclasses import asdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
 from benchmarks.load import SAMPLE, LoadResult, run_wrk
 from benchmarks.servers import TOKEN, Server
+from benchmarks.trees import CURRENT, Tree, alternate
 
-TARGETS = ("emulator", "emulator-strict", "fastapi", "starlette")
+EMULATORS = ("emulator", "emulator-strict")
+REFERENCES = ("fastapi", "starlette")
 RINGOUT = "/restapi/v1.0/account/~/extension/~/ring-out"
 # The bundled accounts file's app and JWT (see accounts/default.yaml)
 CLIENT = ("emulator-client-id", "emulator-client-secret")
@@ -48,27 +52,59 @@ def create_call(port: int, token: str = TOKEN) -> str:
     return str(body["id"])
 
 
-def run(rounds: int, seconds: float, warmup: float, connections: int) -> dict[str, Any]:
-    servers = {target: Server(target, cpu=0) for target in TARGETS}
-    runs: dict[str, dict[str, list[LoadResult]]] = {t: {"GET": [], "POST": []} for t in TARGETS}
-    try:
-        urls, tokens = {}, {}
-        for target, server in servers.items():
-            server.start()
-            tokens[target] = login(server.port) if target == "emulator-strict" else TOKEN
-            call_id = create_call(server.port, tokens[target])
-            urls[target] = {"GET": f"{server.url}{RINGOUT}/{call_id}", "POST": server.url + RINGOUT}
+def _key(tree: Tree, target: str) -> str:
+    return f"{tree.name}/{target}" if target in EMULATORS else target
+
+
+@dataclass
+class Live:
+    """A started server, warmed up, with its token and the URLs wrk loads."""
+
+    server: Server
+    token: str
+    urls: dict[str, str]
+
+
+def _start(server: Server, warmup: float, connections: int) -> Live:
+    server.start()
+    token = login(server.port) if server.target == "emulator-strict" else TOKEN
+    call_id = create_call(server.port, token)
+    live = Live(server, token, {"GET": f"{server.url}{RINGOUT}/{call_id}", "POST": server.url + RINGOUT})
+    for method in ("GET", "POST"):
+        run_wrk(live.urls[method], method, warmup, connections, token=token)
+    return live
+
+
+def _measure(live: Live, method: str, seconds: float, connections: int) -> LoadResult:
+    cpu = live.server.cpu_seconds()
+    result = run_wrk(live.urls[method], method, seconds, connections, token=live.token)
+    return replace(result, server_cpu_s=live.server.cpu_seconds() - cpu)
+
+
+def run(
+    rounds: int, seconds: float, warmup: float, connections: int, trees: Sequence[Tree] = (CURRENT,)
+) -> dict[str, dict[str, Any]]:
+    """A summary per tree name: its emulators against the references, all measured in the same rounds.
+    Every round starts fresh servers: two processes of the same code can differ by several per cent
+    (hash seed, memory layout), and a median over rounds then averages that out too."""
+    slots = {_key(tree, target): (tree, target) for target in EMULATORS for tree in trees}
+    slots |= {target: (CURRENT, target) for target in REFERENCES}
+    runs: dict[str, dict[str, list[LoadResult]]] = {key: {"GET": [], "POST": []} for key in slots}
+    for i in range(rounds):
+        order = [_key(tree, target) for target in EMULATORS for tree in alternate(trees, i)] + list(REFERENCES)
+        servers = [Server(slots[key][1], cpu=0, tree=slots[key][0]) for key in order]
+        try:
+            live = {key: _start(server, warmup, connections) for key, server in zip(order, servers, strict=True)}
             for method in ("GET", "POST"):
-                run_wrk(urls[target][method], method, warmup, connections, token=tokens[target])
-        for _ in range(rounds):
-            for method in ("GET", "POST"):
-                for target in TARGETS:
-                    result = run_wrk(urls[target][method], method, seconds, connections, token=tokens[target])
-                    runs[target][method].append(result)
-    finally:
-        for server in servers.values():
-            server.stop()
-    return summarise(runs)
+                for key in order:
+                    runs[key][method].append(_measure(live[key], method, seconds, connections))
+        finally:
+            for server in servers:
+                server.stop()
+    return {
+        tree.name: summarise({target: runs[_key(tree, target)] for target in (*EMULATORS, *REFERENCES)})
+        for tree in trees
+    }
 
 
 def _spread(values: list[float]) -> dict[str, float]:
@@ -83,6 +119,7 @@ def summarise(runs: dict[str, dict[str, list[LoadResult]]]) -> dict[str, Any]:
                 "rps": _spread([r.rps for r in results]),
                 "p50_ms": _spread([r.p50_ms for r in results]),
                 "p99_ms": _spread([r.p99_ms for r in results]),
+                "cpu_us_per_request": _spread([r.server_cpu_s / max(r.requests, 1) * 1e6 for r in results]),
                 "errors": sum(r.errors for r in results),
             }
     for method in ("GET", "POST"):

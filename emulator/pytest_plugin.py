@@ -223,9 +223,11 @@ def _ringout_server(request: pytest.FixtureRequest, _ringout_app: Any) -> Iterat
     if _ringout_app is None:
         yield None
         return
+    from emulator.connections import ConnectionLimits
     from emulator.server import EmulatorServer
 
-    with EmulatorServer(_ringout_app) as server:
+    limits = ConnectionLimits.from_settings(_ringout_app.state.settings)
+    with EmulatorServer(_ringout_app, limits=limits) as server:
         yield server
 
 

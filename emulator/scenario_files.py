@@ -17,7 +17,14 @@ from emulator.documents import MAX_DEPTH, MEDIA_TYPES, DocumentError
 MAX_DOCUMENT_BYTES = 64 * 1024
 """The largest scenario document read (a file or an upload); 100 steps take a few KiB."""
 UPLOAD_MEDIA_TYPES = MEDIA_TYPES
-__all__ = ["MAX_DEPTH", "MAX_DOCUMENT_BYTES", "UPLOAD_MEDIA_TYPES", "ScenarioFileError", "load_document"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_BYTES",
+    "UPLOAD_MEDIA_TYPES",
+    "ScenarioFileError",
+    "ScenarioSyntaxError",
+    "load_document",
+]
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 MAX_AT = 86_400
 
@@ -28,6 +35,10 @@ class ScenarioFileError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+class ScenarioSyntaxError(ScenarioFileError):
+    """The document itself does not parse (or is too large or deep): nothing to validate."""
 
 
 class _StepModel(BaseModel):
@@ -57,7 +68,7 @@ def load_document(body: bytes, media_type: str, where: str) -> Any:
     try:
         return documents.load_document(body, media_type, where, max_bytes=MAX_DOCUMENT_BYTES)
     except DocumentError as exc:
-        raise ScenarioFileError(exc.problems) from None
+        raise ScenarioSyntaxError(exc.problems) from None
 
 
 def parse_upload(name: str, body: bytes, media_type: str) -> Scenario:

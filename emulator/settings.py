@@ -3,6 +3,8 @@ by a CLI flag (``--field-name``) and by the env var ``RINGOUT_EMULATOR_<FIELD>``
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -13,8 +15,16 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from emulator.core.call import ClockMode
 from emulator.core.phone import Validation
 
+ENV_PREFIX = "RINGOUT_EMULATOR_"
+NOT_SETTINGS = frozenset({"URL"})  # RINGOUT_EMULATOR_URL: the pytest plugin's, not the server's
 DEFAULT_MANUAL_START = datetime(2026, 1, 1, tzinfo=UTC)
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")  # uvicorn's names
+# Connection limits (emulator.connections enforces them; EmulatorServer takes the same defaults).
+IDLE_TIMEOUT = 5.0
+HEADER_TIMEOUT = 10.0
+BODY_TIMEOUT = 30.0
+MAX_CONNECTIONS = 2_000
+MAX_HEADER_BYTES = 32 * 1024
 
 
 class AuthMode(StrEnum):
@@ -23,7 +33,7 @@ class AuthMode(StrEnum):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="RINGOUT_EMULATOR_", extra="forbid", frozen=True)
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)
 
     host: str = Field("127.0.0.1", description="address to listen on")
     port: int = Field(8080, ge=0, le=65535, description="port to listen on (0 = any free port)")
@@ -44,6 +54,24 @@ class Settings(BaseSettings):
         None, min_length=1, description="when set, /__emulator calls (but health/ready) need this token"
     )
     log_level: str = Field("info", description="uvicorn log level")
+    idle_timeout: float = Field(
+        IDLE_TIMEOUT, gt=0, le=3600, description="seconds a connection may sit with no request in progress"
+    )
+    header_timeout: float = Field(
+        HEADER_TIMEOUT, gt=0, le=3600, description="seconds from a request's first byte to the end of its head"
+    )
+    body_timeout: float = Field(
+        BODY_TIMEOUT, gt=0, le=3600, description="seconds to receive a whole body once the head is in"
+    )
+    max_connections: int = Field(
+        MAX_CONNECTIONS, ge=1, le=1_000_000, description="open connections; past it new ones get 503 CMN-211"
+    )
+    max_header_bytes: int = Field(
+        MAX_HEADER_BYTES,
+        ge=1024,
+        le=1024 * 1024,
+        description="request line + headers; past it 431 CMN-431 and the connection closes",
+    )
 
     @field_validator("scenarios_dir")
     @classmethod
@@ -71,3 +99,23 @@ class Settings(BaseSettings):
         if value.lower() not in LOG_LEVELS:
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return value.lower()
+
+
+def env_var(field: str) -> str:
+    return f"{ENV_PREFIX}{field.upper()}"
+
+
+def unknown_env_vars(environ: Mapping[str, str]) -> list[str]:
+    """A warning for each ``RINGOUT_EMULATOR_*`` variable that is no setting (pydantic-settings
+    ignores them), naming the closest setting's variable when there is one."""
+    fields = [field.upper() for field in Settings.model_fields]
+    warnings = []
+    for name in sorted(environ):
+        upper = name.upper()
+        suffix = upper.removeprefix(ENV_PREFIX)
+        if suffix == upper or suffix in fields or suffix in NOT_SETTINGS:
+            continue
+        close = difflib.get_close_matches(suffix, fields, n=1)
+        hint = f"did you mean {ENV_PREFIX}{close[0]}?" if close else "see --help for the settings"
+        warnings.append(f"{name} is not a setting and is ignored; {hint}")
+    return warnings

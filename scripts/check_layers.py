@@ -17,6 +17,8 @@ RANKS = {
     "bundled": 1,
     "api": 2,
     "app": 3,
+    "connections": 4,
+    "access_log": 4,
     "server": 4,
     "cli": 5,
     "pytest_plugin": 5,

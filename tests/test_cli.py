@@ -4,18 +4,26 @@ settings that exit 2 with a clear message before any port is bound."""
 from __future__ import annotations
 
 import os
+import re
+import resource
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from emulator import __version__
+from emulator import server as server_module
 from emulator.bundled import bundled_scenarios_dir
 from emulator.cli import main
+from emulator.connections import ConnectionLimits, GuardedProtocol
+from emulator.server import Server, listen
 from emulator.settings import Settings
+from tests.reliability.process import running_emulator, subprocess_env
+from tests.reliability.raw_http import HEALTH, RawConnection
 
 BUNDLED = sorted(p.stem for p in bundled_scenarios_dir().glob("*.yaml"))
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,25 +37,43 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 class Served:
-    """Stands in for ``uvicorn.run`` (which would block): records what would have been served."""
+    """Stands in for binding and ``Server.run`` (which would block): records what would have been
+    served, on a socket of port 0 whatever address was asked for."""
 
     def __init__(self) -> None:
-        self.calls: list[tuple[Any, dict[str, Any]]] = []
+        self.addresses: list[tuple[str, int]] = []
+        self.servers: list[Server] = []
 
-    def __call__(self, app: Any, **kwargs: Any) -> None:
-        self.calls.append((app, kwargs))
+    def listen(self, host: str, port: int) -> socket.socket:
+        self.addresses.append((host, port))
+        return listen("127.0.0.1", 0)
+
+    def run(self, server: Server, sockets: list[socket.socket]) -> None:
+        self.servers.append(server)
+        for sock in sockets:
+            sock.close()
+
+    @property
+    def app(self) -> Any:
+        assert len(self.servers) == 1
+        return self.servers[0].config.app
 
     @property
     def settings(self) -> Settings:
-        assert len(self.calls) == 1
-        settings: Settings = self.calls[0][0].state.settings
+        settings: Settings = self.app.state.settings
         return settings
+
+    @property
+    def limits(self) -> ConnectionLimits:
+        protocol: type[GuardedProtocol] = self.servers[0].config.http  # type: ignore[assignment]
+        return protocol.limits
 
 
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch) -> Served:
     record = Served()
-    monkeypatch.setattr(uvicorn, "run", record)
+    monkeypatch.setattr(server_module, "listen", record.listen)
+    monkeypatch.setattr(Server, "run", lambda server, sockets: record.run(server, sockets))
     return record
 
 
@@ -155,11 +181,10 @@ def test_python_dash_m_emulator_check_scenarios(tmp_path: Path) -> None:
 
 def test_no_arguments_serves_the_defaults(served: Served) -> None:
     assert main([]) == 0
-    app, kwargs = served.calls[0]
-    assert kwargs["host"] == "127.0.0.1"
-    assert kwargs["port"] == 8080
+    assert served.addresses == [("127.0.0.1", 8080)]
     assert served.settings == Settings()
-    assert app.state.emulator.config.clock_mode.value == "real"
+    assert served.limits == ConnectionLimits()
+    assert served.app.state.emulator.config.clock_mode.value == "real"
 
 
 def test_settings_from_env_vars(served: Served, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -182,8 +207,7 @@ def test_settings_from_env_vars(served: Served, monkeypatch: pytest.MonkeyPatch,
     assert (settings.host, settings.port, settings.clock.value, settings.speed) == ("0.0.0.0", 9000, "poll", 2.5)
     assert (settings.default_scenario, settings.scenarios_dir, settings.seed) == ("busy", bundled_scenarios_dir(), 11)
     assert (settings.retention_seconds, settings.max_calls, settings.phone_validation.value) == (5, 3, "strict")
-    assert served.calls[0][1]["host"] == "0.0.0.0"
-    assert served.calls[0][1]["port"] == 9000
+    assert served.addresses == [("0.0.0.0", 9000)]
 
 
 def test_flags_win_over_env_vars(served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -194,7 +218,7 @@ def test_flags_win_over_env_vars(served: Served, monkeypatch: pytest.MonkeyPatch
     settings = served.settings
     assert (settings.port, settings.clock.value, settings.max_calls) == (9001, "manual", 7)
     assert settings.default_scenario == "busy"  # no flag: the env var still counts
-    assert served.calls[0][1]["port"] == 9001
+    assert served.addresses == [("127.0.0.1", 9001)]
 
 
 def test_every_setting_has_a_flag(capsys: pytest.CaptureFixture[str]) -> None:
@@ -225,26 +249,26 @@ BAD_ACCOUNTS = """accounts:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--clock", "sometimes"], "invalid settings:\n  clock: Input should be 'real', 'manual' or 'poll'\n"),
-        (["--port", "99999"], "invalid settings:\n  port: Input should be less than or equal to 65535\n"),
-        (["--port", "http"], "invalid settings:\n  port: Input should be a valid integer, unable to parse string"),
-        (["--speed", "0"], "invalid settings:\n  speed: Input should be greater than 0\n"),
+        (["--clock", "sometimes"], "invalid settings:\n  --clock: Input should be 'real', 'manual' or 'poll'\n"),
+        (["--port", "99999"], "invalid settings:\n  --port: Input should be less than or equal to 65535\n"),
+        (["--port", "http"], "invalid settings:\n  --port: Input should be a valid integer, unable to parse string"),
+        (["--speed", "0"], "invalid settings:\n  --speed: Input should be greater than 0\n"),
         (
             ["--log-level", "loud"],
-            "invalid settings:\n  log_level: Value error, must be one of critical, error, warning, ",
+            "invalid settings:\n  --log-level: Value error, must be one of critical, error, warning, ",
         ),
-        (["--max-calls", "0"], "invalid settings:\n  max_calls: Input should be greater than or equal to 1\n"),
+        (["--max-calls", "0"], "invalid settings:\n  --max-calls: Input should be greater than or equal to 1\n"),
         (
             ["--phone-validation", "loose"],
-            "invalid settings:\n  phone_validation: Input should be 'possible' or 'strict'",
+            "invalid settings:\n  --phone-validation: Input should be 'possible' or 'strict'",
         ),
         (
             ["--scenarios-dir", "{tmp}/missing"],
-            "invalid settings:\n  scenarios_dir: Value error, {tmp}/missing is not a directory\n",
+            "invalid settings:\n  --scenarios-dir: Value error, {tmp}/missing is not a directory\n",
         ),
         (
             ["--accounts-file", "{tmp}/missing.yaml"],
-            "invalid settings:\n  accounts_file: Value error, {tmp}/missing.yaml is not a file\n",
+            "invalid settings:\n  --accounts-file: Value error, {tmp}/missing.yaml is not a file\n",
         ),
         (
             ["--default-scenario", "nope"],
@@ -265,7 +289,7 @@ def test_bad_settings_exit_2_before_serving(
     bad_dir(tmp_path / "bad")
     argv = [arg.replace("{tmp}", str(tmp_path)) for arg in args]
     assert main(argv) == 2
-    assert served.calls == []
+    assert served.servers == []
     out, err = capsys.readouterr()
     assert out == ""
     assert err.startswith("ringout-emulator: " + message.replace("{tmp}", str(tmp_path))), err
@@ -274,9 +298,11 @@ def test_bad_settings_exit_2_before_serving(
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("CLOCK", "sometimes", "clock: Input should be 'real', 'manual' or 'poll'"),
-        ("PORT", "-1", "port: Input should be greater than or equal to 0"),
-        ("RETENTION_SECONDS", "-5", "retention_seconds: Input should be greater than or equal to 0"),
+        ("CLOCK", "sometimes", "RINGOUT_EMULATOR_CLOCK: Input should be 'real', 'manual' or 'poll'"),
+        ("PORT", "-1", "RINGOUT_EMULATOR_PORT: Input should be greater than or equal to 0"),
+        ("RETENTION_SECONDS", "-5", "RINGOUT_EMULATOR_RETENTION_SECONDS: Input should be greater than or equal to 0"),
+        ("IDLE_TIMEOUT", "0", "RINGOUT_EMULATOR_IDLE_TIMEOUT: Input should be greater than 0"),
+        ("MAX_HEADER_BYTES", "100", "RINGOUT_EMULATOR_MAX_HEADER_BYTES: Input should be greater than or equal to 1024"),
     ],
 )
 def test_bad_env_vars_exit_2(
@@ -289,5 +315,147 @@ def test_bad_env_vars_exit_2(
 ) -> None:
     monkeypatch.setenv(f"RINGOUT_EMULATOR_{field}", value)
     assert main([]) == 2
-    assert served.calls == []
+    assert served.servers == []
     assert capsys.readouterr().err.startswith(f"ringout-emulator: invalid settings:\n  {message}")
+
+
+def test_connection_settings_reach_the_protocol(served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RINGOUT_EMULATOR_IDLE_TIMEOUT", "2.5")
+    monkeypatch.setenv("RINGOUT_EMULATOR_MAX_CONNECTIONS", "50")
+    argv = ["--header-timeout", "3", "--body-timeout", "4", "--max-header-bytes", "4096", "--max-connections", "60"]
+    assert main(argv) == 0
+    assert served.limits == ConnectionLimits(
+        idle_timeout=2.5, header_timeout=3, body_timeout=4, max_connections=60, max_header_bytes=4096
+    )
+
+
+def test_a_flag_and_an_env_var_both_wrong_name_each(
+    served: Served, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ringout_emulator_speed", "-1")  # spelled as the user spelled it
+    assert main(["--max-calls", "0"]) == 2
+    assert capsys.readouterr().err == (
+        "ringout-emulator: invalid settings:\n"
+        "  ringout_emulator_speed: Input should be greater than 0\n"
+        "  --max-calls: Input should be greater than or equal to 1\n"
+    )
+
+
+def test_an_unknown_env_var_is_warned_about_with_the_closest_setting(
+    served: Served, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RINGOUT_EMULATOR_IDLE_TIMOUT", "1")
+    monkeypatch.setenv("RINGOUT_EMULATOR_ZZZ", "1")
+    monkeypatch.setenv("RINGOUT_EMULATOR_URL", "http://elsewhere")  # the pytest plugin's: no warning
+    assert main([]) == 0
+    assert served.limits == ConnectionLimits()  # ignored, as the warning says
+    assert capsys.readouterr().err == (
+        "ringout-emulator: warning: RINGOUT_EMULATOR_IDLE_TIMOUT is not a setting and is ignored; "
+        "did you mean RINGOUT_EMULATOR_IDLE_TIMEOUT?\n"
+        "ringout-emulator: warning: RINGOUT_EMULATOR_ZZZ is not a setting and is ignored; "
+        "see --help for the settings\n"
+    )
+
+
+def run_emulator(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """``python -m emulator ARGS`` to its end (the cases here exit before serving)."""
+    return subprocess.run(
+        [sys.executable, "-m", "emulator", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env=subprocess_env(),
+    )
+
+
+def test_a_busy_port_exits_2_with_one_line_before_uvicorn_starts() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        result = run_emulator("--port", str(port))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"ringout-emulator: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+
+
+def test_an_address_not_of_this_machine_exits_2_with_one_line() -> None:
+    result = run_emulator("--host", "192.0.2.1", "--port", "0")  # TEST-NET-1: never a local address
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "ringout-emulator: cannot listen on 192.0.2.1:0: Cannot assign requested address\n"
+
+
+def test_a_host_that_does_not_resolve_exits_2_with_one_line() -> None:
+    result = run_emulator("--host", "no such host", "--port", "0")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith("ringout-emulator: cannot listen on no such host:0: ")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_bad_env_var_in_a_subprocess_names_the_variable() -> None:
+    env = {**subprocess_env(), "RINGOUT_EMULATOR_PORT": "http", "RINGOUT_EMULATOR_PROT": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "emulator"], capture_output=True, text=True, timeout=60, check=False, env=env
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "ringout-emulator: warning: RINGOUT_EMULATOR_PROT is not a setting and is ignored; "
+        "did you mean RINGOUT_EMULATOR_PORT?\n"
+        "ringout-emulator: invalid settings:\n"
+        "  RINGOUT_EMULATOR_PORT: Input should be a valid integer, unable to parse string as an integer\n"
+    )
+
+
+@pytest.mark.parametrize("level", ["critical", "info"])
+def test_one_start_up_line_at_every_log_level(level: str) -> None:
+    with running_emulator("--log-level", level, "--clock", "manual") as emulator:
+        started = (
+            f"ringout-emulator {__version__} listening on http://127.0.0.1:{emulator.port} (clock manual, auth strict)"
+        )
+        assert emulator.started == started
+        assert emulator.port != 0
+        with RawConnection(emulator.port) as conn:  # the port it names is the one it serves
+            conn.send(HEALTH)
+            assert conn.response().status_line == "HTTP/1.1 200 OK"
+        emulator.proc.send_signal(signal.SIGTERM)
+        assert emulator.proc.wait(timeout=5) == 0
+        lines = emulator.log().splitlines()
+    if level == "critical":
+        assert lines == [started]
+    else:  # after uvicorn's start-up lines: printed once the server accepts
+        assert lines[: lines.index(started) + 1] == [
+            f"INFO:     Started server process [{emulator.proc.pid}]",
+            "INFO:     Waiting for application startup.",
+            "INFO:     Application startup complete.",
+            started,
+        ]
+        assert lines.count(started) == 1
+
+
+def test_the_open_file_limit_is_raised_for_max_connections() -> None:
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 400:
+        pytest.skip(f"the hard open-file limit is {hard}")
+
+    def low_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+
+    with running_emulator("--max-connections", "300", preexec_fn=low_limit) as emulator:
+        log = emulator.log()
+        limits = Path(f"/proc/{emulator.proc.pid}/limits").read_text()
+    assert (
+        "ringout-emulator: raised the open-file limit (RLIMIT_NOFILE) from 256 to 364 for max_connections 300\n" in log
+    )
+    assert re.search(r"Max open files\s+364\s", limits), limits
+
+
+def test_an_open_file_limit_that_cannot_be_raised_is_warned_about() -> None:
+    def low_hard_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, 300))
+
+    with running_emulator("--max-connections", "300", preexec_fn=low_hard_limit) as emulator:
+        log = emulator.log()
+        limits = Path(f"/proc/{emulator.proc.pid}/limits").read_text()
+    assert log.startswith(
+        "ringout-emulator: warning: the open-file limit (RLIMIT_NOFILE) is 300 and cannot go higher "
+        "(hard limit 300): fewer than max_connections 300 connections can be open at once\n"
+    )
+    assert re.search(r"Max open files\s+300\s+300\s", limits), limits

@@ -13,10 +13,11 @@ from pydantic import ValidationError
 from emulator.accounts_file import AccountsFileError, load_accounts_file, parse_accounts
 from emulator.app import build_clock, create_app
 from emulator.bundled import bundled_accounts_file, bundled_scenarios_dir
+from emulator.connections import ConnectionLimits
 from emulator.core.call import ClockMode
 from emulator.core.clock import ManualClock, SystemClock
 from emulator.core.phone import Validation
-from emulator.settings import DEFAULT_MANUAL_START, AuthMode, Settings
+from emulator.settings import DEFAULT_MANUAL_START, AuthMode, Settings, unknown_env_vars
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +44,11 @@ def test_defaults() -> None:
         "phone_validation": Validation.POSSIBLE,
         "auth": AuthMode.STRICT,
         "log_level": "info",
+        "idle_timeout": 5.0,
+        "header_timeout": 10.0,
+        "body_timeout": 30.0,
+        "max_connections": 2_000,
+        "max_header_bytes": 32_768,
     }
     dumped = Settings().model_dump()
     assert {field: dumped[field] for field in expected} == expected
@@ -68,6 +74,11 @@ def test_defaults() -> None:
         ("auth", "lenient", AuthMode.LENIENT),
         ("log_level", "debug", "debug"),
         ("log_level", "WARNING", "warning"),
+        ("idle_timeout", "0.5", 0.5),
+        ("header_timeout", "2", 2.0),
+        ("body_timeout", "60", 60.0),
+        ("max_connections", "10", 10),
+        ("max_header_bytes", "65536", 65_536),
     ],
 )
 def test_every_field_from_its_env_var(monkeypatch: pytest.MonkeyPatch, field: str, raw: str, expected: Any) -> None:
@@ -99,6 +110,12 @@ def test_env_var_names_are_case_insensitive(monkeypatch: pytest.MonkeyPatch) -> 
         ({"scenarios_dir": "/no/such/dir"}, "scenarios_dir", "Value error, /no/such/dir is not a directory"),
         ({"accounts_file": "/no/such/file.yaml"}, "accounts_file", "Value error, /no/such/file.yaml is not a file"),
         ({"colour": "red"}, "colour", "Extra inputs are not permitted"),
+        ({"idle_timeout": 0}, "idle_timeout", "Input should be greater than 0"),
+        ({"header_timeout": -1}, "header_timeout", "Input should be greater than 0"),
+        ({"body_timeout": 3601}, "body_timeout", "Input should be less than or equal to 3600"),
+        ({"max_connections": 0}, "max_connections", "Input should be greater than or equal to 1"),
+        ({"max_header_bytes": 1023}, "max_header_bytes", "Input should be greater than or equal to 1024"),
+        ({"max_header_bytes": 2**20 + 1}, "max_header_bytes", "Input should be less than or equal to 1048576"),
         (
             {"log_level": "loud"},
             "log_level",
@@ -216,3 +233,43 @@ def test_create_app_refuses_a_bad_accounts_file(tmp_path: Path) -> None:
     message = str(caught.value)
     assert f"{path}: accounts.0.homeCountry: String should match pattern '^[A-Z]{{2}}$'" in message
     assert f"{path}: accounts.0.extensions: Field required" in message
+
+
+def test_the_connection_limits_default_to_the_settings_defaults() -> None:
+    """``EmulatorServer`` (no settings) and the CLI (settings) serve with the same defaults."""
+    assert ConnectionLimits() == ConnectionLimits.from_settings(Settings())
+    assert ConnectionLimits.from_settings(Settings(idle_timeout=1, max_header_bytes=2048)) == ConnectionLimits(
+        idle_timeout=1, max_header_bytes=2048
+    )
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"RINGOUT_EMULATOR_PORT": "1", "PATH": "/bin", "RINGOUT_EMULATOR_URL": "x"}, []),
+        ({"ringout_emulator_clock": "poll"}, []),  # env var names are case-insensitive
+        (
+            {"RINGOUT_EMULATOR_MAX_CONECTIONS": "5"},
+            [
+                "RINGOUT_EMULATOR_MAX_CONECTIONS is not a setting and is ignored; "
+                "did you mean RINGOUT_EMULATOR_MAX_CONNECTIONS?"
+            ],
+        ),
+        (
+            {"ringout_emulator_header_timout": "5"},
+            [
+                "ringout_emulator_header_timout is not a setting and is ignored; "
+                "did you mean RINGOUT_EMULATOR_HEADER_TIMEOUT?"
+            ],
+        ),
+        (
+            {"RINGOUT_EMULATOR_": "x", "RINGOUT_EMULATOR_QQQQ": "y"},
+            [
+                "RINGOUT_EMULATOR_ is not a setting and is ignored; see --help for the settings",
+                "RINGOUT_EMULATOR_QQQQ is not a setting and is ignored; see --help for the settings",
+            ],
+        ),
+    ],
+)
+def test_unknown_env_vars_are_named_with_the_closest_setting(environ: dict[str, str], expected: list[str]) -> None:
+    assert unknown_env_vars(environ) == expected

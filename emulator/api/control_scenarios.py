@@ -14,8 +14,8 @@ from emulator.api.inputs import UPLOAD_LIMIT, Body, media_type, read_body, read_
 from emulator.api.responses import json_response, no_content
 from emulator.api.routing import route
 from emulator.core.emulator import ScenarioInfo
-from emulator.core.errors import InvalidScenario
-from emulator.scenario_files import UPLOAD_MEDIA_TYPES, ScenarioFileError, parse_upload
+from emulator.core.errors import InvalidScenario, MalformedDocument
+from emulator.scenario_files import UPLOAD_MEDIA_TYPES, ScenarioFileError, ScenarioSyntaxError, parse_upload
 
 
 def scenario_json(info: ScenarioInfo) -> dict[str, Any]:
@@ -57,8 +57,12 @@ async def read_scenario(request: Request) -> Response:
 async def upload_scenario(request: Request) -> Response:
     name = request.path_params["name"]
     body = await read_body(request, accept=UPLOAD_MEDIA_TYPES, limit=UPLOAD_LIMIT, untyped=UPLOAD_MEDIA_TYPES[0])
+    kind = media_type(request) or UPLOAD_MEDIA_TYPES[0]
     try:
-        scenario = parse_upload(name, body, media_type(request) or UPLOAD_MEDIA_TYPES[0])
+        scenario = parse_upload(name, body, kind)
+    except ScenarioSyntaxError as exc:
+        language = "JSON" if kind == UPLOAD_MEDIA_TYPES[0] else "YAML"
+        raise MalformedDocument(language=language, detail="; ".join(exc.problems)) from None
     except ScenarioFileError as exc:
         raise InvalidScenario("; ".join(exc.problems)) from None
     emulator = emulator_of(request)

@@ -25,20 +25,26 @@ log = logging.getLogger("emulator")
 CLIENT_CLOSED = 499  # nginx's "client closed request": nobody is left to read an answer
 REQUEST_ID_KEY = "rc_request_id"  # where the journal middleware keeps the request's id in scope["state"]
 LANGUAGE = {"Content-Language": "en"}
+OAUTH_PREFIX = "/restapi/oauth/"
 
 
-def error_body(error: EmulatorError) -> dict[str, Any]:
+def error_body(error: EmulatorError, *, oauth: bool = False) -> dict[str, Any]:
     """``{errorCode, message, [parameterName...], errors: [{errorCode, message, ...}]}``; the
-    OAuth endpoints' errors: ``{error, error_description, errors: [{errorCode, message}]}``."""
+    OAuth endpoints' errors (``oauth``, or an ``OAuthError`` anywhere):
+    ``{error, error_description, errors: [{errorCode, message}]}``, where an error that is not
+    OAuth's own (a wrong media type, a body too large, a wrong method) is ``invalid_request``."""
     fields = error.fields
     item = {"errorCode": error.error_code, "message": error.message, **fields}
-    if isinstance(error, OAuthError):
-        return {"error": error.oauth_error, "error_description": error.message, "errors": [item]}
+    if isinstance(error, OAuthError) or oauth:
+        kind = error.oauth_error if isinstance(error, OAuthError) else "invalid_request"
+        return {"error": kind, "error_description": error.message, "errors": [item]}
     return {"errorCode": error.top_level_code or error.error_code, "message": error.message, "errors": [item], **fields}
 
 
-def error_response(error: EmulatorError, headers: dict[str, str] | None = None) -> Response:
-    return json_response(error_body(error), error.status, {**LANGUAGE, **(headers or {})})
+def error_response(error: EmulatorError, headers: dict[str, str] | None = None, *, path: str = "") -> Response:
+    """The error as ``path``'s endpoint answers it (OAuth's shape under ``/restapi/oauth/``)."""
+    body = error_body(error, oauth=path.startswith(OAUTH_PREFIX))
+    return json_response(body, error.status, {**LANGUAGE, **(headers or {})})
 
 
 def http_error(request: Request, exc: StarletteHTTPException) -> EmulatorError:
@@ -53,12 +59,12 @@ def install_error_handlers(app: FastAPI, allowed: Any) -> None:
 
     async def on_emulator_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, EmulatorError)
-        return error_response(exc)
+        return error_response(exc, path=request.url.path)
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         headers = {"Allow": ", ".join(allowed(request.scope))} if exc.status_code == 405 else None
-        return error_response(http_error(request, exc), headers)
+        return error_response(http_error(request, exc), headers, path=request.url.path)
 
     async def on_disconnect(request: Request, exc: Exception) -> Response:
         return Response(status_code=CLIENT_CLOSED)  # journaled as 499; not an error of ours
@@ -68,7 +74,8 @@ def install_error_handlers(app: FastAPI, allowed: Any) -> None:
         journal middleware drew is added here."""
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         request_id = request.scope.get("state", {}).get(REQUEST_ID_KEY)
-        return error_response(InternalError(), {"RCRequestId": request_id} if request_id else None)
+        headers = {"RCRequestId": request_id} if request_id else None
+        return error_response(InternalError(), headers, path=request.url.path)
 
     app.add_exception_handler(EmulatorError, on_emulator_error)
     app.add_exception_handler(StarletteHTTPException, on_http)

@@ -14,6 +14,10 @@ from starlette.responses import Response
 JSON_TYPE = "application/json"
 
 
+def json_bytes(body: Any) -> bytes:
+    return to_json(body)
+
+
 def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
     return Response(to_json(body), status_code=status, media_type=JSON_TYPE, headers=headers)
 

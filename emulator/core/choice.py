@@ -62,7 +62,7 @@ def choose(scenarios: dict[str, Scenario], plan: DialPlan, header: str | None, s
 
 def lookup(scenarios: dict[str, Scenario], name: str, parameter: str = "X-Emulator-Scenario") -> Scenario:
     """The scenario called ``name``: 400 naming ``parameter`` if the name is malformed or unknown."""
-    check_name(name, parameter)
+    check_name(name, parameter, scenarios)
     try:
         return scenarios[name]
     except KeyError:

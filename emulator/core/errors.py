@@ -66,6 +66,14 @@ class MalformedJson(EmulatorError):
     template = "JSON can't be parsed."
 
 
+class MalformedDocument(EmulatorError):
+    """An uploaded JSON or YAML document that does not parse (or nests too deep): RingCentral's
+    code for a body that cannot be parsed, with the language and where it broke."""
+
+    error_code = "CMN-103"
+    template = "{language} can't be parsed. {detail}"
+
+
 class CannotParseRequest(EmulatorError):
     error_code = "CMN-104"
     template = "Cannot parse request. {detail}"
@@ -104,6 +112,15 @@ class StoreFull(EmulatorError):
     )
 
 
+class TooManyConnections(EmulatorError):
+    status = 503
+    error_code = "CMN-211"
+    template = (
+        "Service Temporary Unavailable: the emulator holds {cap} open connections (MAX_CONNECTIONS); "
+        "close idle ones and retry"
+    )
+
+
 class ResourceNotFoundRoute(EmulatorError):
     status = 404
     error_code = "CMN-102"
@@ -126,6 +143,12 @@ class PayloadTooLarge(EmulatorError):
     status = 413
     error_code = "CMN-413"
     template = "Request body too large: at most {limit} bytes are accepted"
+
+
+class HeaderFieldsTooLarge(EmulatorError):
+    status = 431
+    error_code = "CMN-431"
+    template = "Request header fields too large"
 
 
 class InternalError(EmulatorError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from emulator.core.errors import InvalidParameterDetail
@@ -21,10 +22,14 @@ def valid_name(name: str) -> bool:
     return _NAME.fullmatch(name) is not None
 
 
-def check_name(name: str, parameter: str) -> None:
-    """``InvalidParameterDetail(parameter)`` unless ``name`` is a valid scenario name."""
+def check_name(name: str, parameter: str, known: Iterable[str] = ()) -> None:
+    """``InvalidParameterDetail(parameter)`` unless ``name`` is a valid scenario name; the
+    message lists the ``known`` names, if any, as the valid values."""
     if not valid_name(name):
-        raise InvalidParameterDetail(parameter, detail=f"A scenario name must match {NAME_PATTERN}, got {name!r}.")
+        listed = ", ".join(sorted(known_name for known_name in known if valid_name(known_name)))
+        valid = f" Valid names: {listed}." if listed else ""
+        detail = f"A scenario name must match {NAME_PATTERN}, got {name!r}.{valid}"
+        raise InvalidParameterDetail(parameter, detail=detail)
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,3 +108,24 @@ def test_clear(client: TestClient) -> None:
     assert client.get("/__emulator/requests/count").json() == {"count": 0}
     ringout(client)
     assert client.get("/__emulator/requests").json()["records"][0]["seq"] == 1
+
+
+def test_number_filters_match_however_the_number_is_written(client: TestClient) -> None:
+    ringout(client, "+16505550199")
+    ringout(client, "+16505550123")
+    for written in ("+16505550199", "16505550199", "6505550199", "%2B16505550199", " 16505550199", "+1 (650) 555-0199"):
+        query = f"to={written}" if "%" in written else None
+        response = client.get(f"/__emulator/requests/count?{query}") if query else None
+        response = response or client.get("/__emulator/requests/count", params={"to": written})
+        assert (response.status_code, response.json()) == (200, {"count": 1}), written
+    raw_plus = client.get("/__emulator/requests/count?to=+16505550199")  # a raw + is a space in a query
+    assert raw_plus.json() == {"count": 1}
+    assert client.get("/__emulator/requests/count", params={"to": "not a number"}).json() == {"count": 0}
+    caller = client.get("/__emulator/requests/count", params={"from": CALLER.lstrip("+")})
+    assert caller.json() == {"count": 2}
+
+
+def test_a_secret_query_parameter_is_masked(client: TestClient) -> None:
+    client.get(f"{RINGOUT}/nope", params={"access_token": "s3cret", "token": "t0k3n", "keep": "me"})
+    (entry,) = client.get("/__emulator/requests").json()["records"]
+    assert entry["query"] == {"access_token": "***", "token": "***", "keep": "me"}

@@ -89,9 +89,11 @@ def test_upload_with_a_bad_name_or_body(client: TestClient) -> None:
     assert bad_name.json() == error("CMN-101", f"Parameter [body] value is invalid. {detail}", parameterName="body")
     not_json = client.put("/__emulator/scenarios/x", content=b"{", headers={"Content-Type": "application/json"})
     detail = "uploaded scenario 'x': JSON error: EOF while parsing an object at line 1 column 1"
-    assert (not_json.status_code, not_json.json()) == (
-        400,
-        error("CMN-101", f"Parameter [body] value is invalid. {detail}", parameterName="body"),
+    assert (not_json.status_code, not_json.json()) == (400, error("CMN-103", f"JSON can't be parsed. {detail}"))
+    not_yaml = client.put("/__emulator/scenarios/x", content=b"a: [", headers={"Content-Type": "application/yaml"})
+    assert not_yaml.json()["errorCode"] == "CMN-103"
+    assert not_yaml.json()["message"].startswith(
+        "YAML can't be parsed. uploaded scenario 'x': YAML error at line 2, column 1"
     )
     mismatch = client.put("/__emulator/scenarios/x", json={**MINE, "name": "y"})
     assert "name: 'y' differs from the file stem 'x'" in mismatch.json()["message"]

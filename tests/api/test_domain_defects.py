@@ -27,7 +27,8 @@ def test_a_name_with_a_trailing_newline_is_refused_and_creates_keep_working(clie
         )
     assert client.get("/__emulator/scenarios/mine").status_code == 404
     default = client.put("/__emulator/default-scenario", json={"scenario": "mine\n"})
-    detail = "A scenario name must match ^[a-z0-9][a-z0-9_\\-]{0,63}$, got 'mine\\n'."
+    valid = ", ".join(sorted(record["name"] for record in client.get("/__emulator/scenarios").json()["records"]))
+    detail = f"A scenario name must match ^[a-z0-9][a-z0-9_\\-]{{0,63}}$, got 'mine\\n'. Valid names: {valid}."
     expected = error("CMN-101", f"Parameter [scenario] value is invalid. {detail}", parameterName="scenario")
     assert (default.status_code, default.json()) == (400, expected)
     created = ringout(client)

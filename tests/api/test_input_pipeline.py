@@ -50,11 +50,11 @@ def test_past_its_limit_every_body_route_is_413_declared_or_chunked(client: Test
     call_id = ringout(client).json()["id"]
     limit = LIMITS.get(path, JSON_LIMIT)
     headers = {"Content-Type": MEDIA.get(path, "application/json")}
-    expected = {
-        "errorCode": "CMN-413",
-        "message": f"Request body too large: at most {limit} bytes are accepted",
-        "errors": [{"errorCode": "CMN-413", "message": f"Request body too large: at most {limit} bytes are accepted"}],
-    }
+    message = f"Request body too large: at most {limit} bytes are accepted"
+    item = {"errorCode": "CMN-413", "message": message}
+    expected: dict[str, object] = {"errorCode": "CMN-413", "message": message, "errors": [item]}
+    if path.startswith("/restapi/oauth/"):  # OAuth's endpoints answer every error in OAuth's shape
+        expected = {"error": "invalid_request", "error_description": message, "errors": [item]}
     declared = client.request(method, url(path, call_id), content=b" " * (limit + 1), headers=headers)
     assert (declared.status_code, declared.json()) == (413, expected)
     chunked = client.request(method, url(path, call_id), content=chunks(limit * 4), headers=headers)
@@ -69,8 +69,8 @@ def test_a_wrong_media_type_is_415_before_the_body_is_read(client: TestClient, m
     declared_huge = {"Content-Type": "text/plain", "Content-Length": str(10**9)}
     response = client.request(method, url(path, call_id), content=b"x", headers=declared_huge)
     assert response.status_code == 415
-    assert response.json()["errorCode"] == "CMN-415"
-    assert "text/plain" in response.json()["message"]
+    assert response.json()["errors"][0]["errorCode"] == "CMN-415"
+    assert "text/plain" in response.json()["errors"][0]["message"]
 
 
 def test_an_exact_limit_body_is_read(client: TestClient) -> None:

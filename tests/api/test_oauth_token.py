@@ -294,12 +294,20 @@ def test_non_form_body_is_415(strict: TestClient, content_type: str, body: bytes
     message = (
         f"Unsupported Media Type: the request body must be application/x-www-form-urlencoded, got [{content_type}]"
     )
-    assert response.json() == api_error("CMN-415", message)
+    assert response.json() == oauth_error("invalid_request", "CMN-415", message)  # the OAuth shape
 
 
 def test_huge_form_is_413(strict: TestClient) -> None:
     response = strict.post(TOKEN, data={"grant_type": JWT, "assertion": "x" * 20_000}, auth=APP)
-    assert response.status_code == 413
+    message = "Request body too large: at most 16384 bytes are accepted"
+    assert (response.status_code, response.json()) == (413, oauth_error("invalid_request", "CMN-413", message))
+
+
+def test_a_wrong_method_on_an_oauth_path_answers_in_the_oauth_shape(strict: TestClient) -> None:
+    response = strict.patch(TOKEN)
+    message = "Method [PATCH] is not allowed for resource [/restapi/oauth/token]"
+    assert (response.status_code, response.json()) == (405, oauth_error("invalid_request", "CMN-105", message))
+    assert response.headers["allow"] == "POST"
 
 
 def test_invalid_utf8_form(strict: TestClient) -> None:

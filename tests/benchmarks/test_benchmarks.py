@@ -6,12 +6,18 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
+import pytest
+
 from benchmarks.__main__ import _parser
 from benchmarks.load import parse_wrk
+from benchmarks.servers import READY_PATH, Server
+from benchmarks.trees import Tree
 
 ROOT = Path(__file__).resolve().parents[2]
 WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:8080/x
@@ -72,3 +78,68 @@ def test_readme_quick_command_runs_at_smoke_size(tmp_path: Path) -> None:
     assert saved["mode"] == "smoke"
     assert saved["memory"]["bytes_per_call"] > 0
     assert saved["flow"]["asgi_median_ms"] > 0
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_baseline_head_runs_both_trees_and_reports_before_and_after(tmp_path: Path) -> None:
+    """``--baseline HEAD`` at smoke size (the wrk-free parts): both columns, the baseline's commit, and
+    the temporary worktree gone afterwards."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("needs a git checkout (the baseline is a git revision)")
+    argv = ["--smoke", "--baseline", "HEAD", "--only", "startup", "flow", "memory", "--results", str(tmp_path)]
+    run = subprocess.run(
+        [sys.executable, "-m", "benchmarks", *argv], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert "| figure | baseline | current | current / baseline | better |" in run.stdout
+    saved = json.loads((tmp_path / "latest.json").read_text())
+    head = _git("rev-parse", "HEAD")
+    assert saved["trees"]["baseline"] == {"rev": "HEAD", "commit": head, "dirty": False}
+    assert saved["trees"]["current"]["commit"] == head
+    for tree in (saved, saved["baseline"]):
+        assert tree["flow"]["asgi_median_ms"] > 0
+        assert tree["memory"]["bytes_per_call"] > 0
+        assert tree["startup"]["emulator"]["median"] > 0
+    assert saved["startup"]["fastapi"] == saved["baseline"]["startup"]["fastapi"]  # one reference, shared
+    ratio = saved["flow"]["asgi_median_ms"] / saved["baseline"]["flow"]["asgi_median_ms"]
+    assert (
+        f"| in-process flow, httpx ASGI (median) | {saved['baseline']['flow']['asgi_median_ms']:,.2f} ms | "
+        in run.stdout
+    )
+    assert f" ms | {ratio:.3f} | lower |" in run.stdout
+    checked_out = re.search(r"^baseline HEAD checked out at (\S+) ", run.stderr, flags=re.MULTILINE)
+    assert checked_out is not None, run.stderr
+    assert not Path(checked_out.group(1)).exists()
+    assert f"worktree {checked_out.group(1)}\n" not in _git("worktree", "list", "--porcelain") + "\n"
+
+
+def _copy_of_emulator(root: Path, version: str) -> Path:
+    """A source tree holding a copy of the emulator that reports ``version``, and a decoy ``benchmarks``."""
+    for name in ("emulator", "scenarios", "accounts"):
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "openapi.yaml", root / "openapi.yaml")
+    (root / "emulator" / "__init__.py").write_text(f'__version__ = "{version}"\n')
+    (root / "benchmarks").mkdir()
+    (root / "benchmarks" / "__init__.py").write_text('raise ImportError("the harness must come from the checkout")\n')
+    return root
+
+
+def test_a_tree_s_server_and_children_run_that_tree_s_emulator_with_this_checkout_s_harness(tmp_path: Path) -> None:
+    harness = tmp_path / "harness"
+    harness.mkdir()
+    (harness / "benchmarks").symlink_to(ROOT / "benchmarks", target_is_directory=True)
+    tree = Tree("baseline", _copy_of_emulator(tmp_path / "tree", "9.9.9-baseline"), harness)
+    tree.verify()
+    with Server("emulator", cpu=None, tree=tree) as server:
+        ready = httpx.get(server.url + READY_PATH)
+    assert (ready.status_code, ready.json()) == (200, {"status": "ready", "version": "9.9.9-baseline"})
+    flows = json.loads(tree.run("-m", "benchmarks.inprocess", "flow", "1"))
+    assert [len(flows["asgi"]), len(flows["testclient"])] == [1, 1]
+
+
+def test_a_tree_without_its_own_emulator_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="baseline: "):
+        Tree("baseline", tmp_path).verify()

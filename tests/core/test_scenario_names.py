@@ -59,7 +59,8 @@ def test_every_place_a_name_is_taken_matches_it_in_full(take: str, parameter: st
     }
     with pytest.raises(InvalidParameterDetail) as caught:
         actions[take]()
-    assert caught.value.message == f"Parameter [{parameter}] value is invalid. {detail(NEWLINE)}"
+    listed = " Valid names: busy, success."
+    assert caught.value.message == f"Parameter [{parameter}] value is invalid. {detail(NEWLINE)}{listed}"
     assert caught.value.fields == {"parameterName": parameter}
     assert (emulator.default_scenario, len(emulator.queue), len(emulator.rules), len(emulator.calls)) == (
         "success",

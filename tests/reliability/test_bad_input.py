@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import httpx
@@ -17,6 +18,7 @@ import pytest
 
 from emulator.server import EmulatorServer
 from tests.conftest import RINGOUT, SEED_SAMPLE
+from tests.reliability.attack import body_routes, problem, report, sent
 from tests.reliability.conftest import AUTH
 
 JSON = {"Content-Type": "application/json"}
@@ -223,3 +225,22 @@ def test_a_chunked_body_under_the_limit_is_read_whole(client: httpx.Client) -> N
     chunks = iter([b'{"to": {"phoneNumber": "1345', b'5553434"}, "playPrompt": true}'])
     response = client.post(RINGOUT, content=chunks, headers=JSON)
     assert response.status_code == 200, response.text
+
+
+SYNTAX = [name for name, _, _, _, code, _ in CORPUS if code == "CMN-103" and name != "empty body"]
+
+
+def test_json_that_cannot_be_parsed_is_cmn_103_on_every_json_body_route(client: httpx.Client) -> None:
+    """The corpus's unparseable bodies on every route ``openapi.yaml`` gives a JSON body."""
+    call_id = client.post(RINGOUT, json=SEED_SAMPLE).json()["id"]
+    wrong: dict[str, str] = {}
+    for route in body_routes():
+        if "application/json" not in route.media_types:
+            continue
+        for name, raw, headers, _, _, _ in (entry for entry in CORPUS if entry[0] in SYNTAX):
+            response = sent(client, route.method, route.path(call_id), content=raw, headers=headers)
+            if found := problem(
+                partial(assert_ringcentral_error, status=400, code="CMN-103", parameter=None), response
+            ):
+                wrong[f"{route} {name}"] = found
+    assert not wrong, report(wrong)

@@ -4,76 +4,25 @@ exit 0 within 2 s. No sleeps: the log pipe is read with a bounded wait, the exit
 from __future__ import annotations
 
 import json
-import queue
 import re
 import signal
 import socket
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
 
 from tests.conftest import RINGOUT, SEED_SAMPLE
+from tests.reliability.process import Emulator, running_emulator
 
 SECRET = "Bearer s3cret-token-that-must-not-be-logged"
-RUNNING = re.compile(r"Uvicorn running on http://127\.0\.0\.1:(\d+)")
-
-
-@dataclass
-class Emulator:
-    proc: subprocess.Popen[str]
-    lines: queue.Queue[str] = field(default_factory=queue.Queue)
-    seen: list[str] = field(default_factory=list)
-    port: int = 0
-
-    def wait_for(self, pattern: re.Pattern[str] | str, timeout: float = 10.0) -> re.Match[str]:
-        """Read log lines until one matches; fail after ``timeout`` seconds."""
-        wanted = re.compile(pattern) if isinstance(pattern, str) else pattern
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                line = self.lines.get(timeout=left)
-            except queue.Empty:
-                break
-            self.seen.append(line)
-            if match := wanted.search(line):
-                return match
-        raise AssertionError(f"no log line matching {wanted.pattern!r} in {timeout} s; log so far: {self.seen}")
-
-    def log(self) -> str:
-        while True:
-            try:
-                self.seen.append(self.lines.get_nowait())
-            except queue.Empty:
-                return "".join(self.seen)
-
-
-def _pump(stream: object, lines: queue.Queue[str]) -> None:
-    for line in stream:  # type: ignore[attr-defined]
-        lines.put(line)
+IDLE_SOCKETS = 200
 
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    argv = [sys.executable, "-m", "emulator", "--port", "0", "--auth", "lenient", "--log-level", "debug"]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    running = Emulator(proc)
-    pump = threading.Thread(target=_pump, args=(proc.stdout, running.lines), daemon=True)
-    pump.start()
-    try:
-        running.port = int(running.wait_for(RUNNING).group(1))
+    with running_emulator("--auth", "lenient", "--log-level", "debug") as running:
         yield running
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=10)
-        pump.join(timeout=10)  # the pipe ends with the process
-        assert proc.stdout is not None
-        proc.stdout.close()
 
 
 def _request_head(port: int, length: int) -> bytes:
@@ -130,18 +79,37 @@ def test_request_in_flight_is_finished_then_the_server_exits_0(emulator: Emulato
     assert "s3cret" not in emulator.log()  # the bearer token never reaches the log, even at debug
 
 
+def test_idle_sockets_do_not_hold_up_the_exit(emulator: Emulator) -> None:
+    """Open connections that never sent a byte are closed at once on SIGTERM, not waited for."""
+    idle = [socket.create_connection(("127.0.0.1", emulator.port), timeout=5) for _ in range(IDLE_SOCKETS)]
+    try:
+        payload = json.dumps(SEED_SAMPLE).encode()
+        with socket.create_connection(("127.0.0.1", emulator.port), timeout=5) as sock:
+            sock.sendall(_request_head(emulator.port, len(payload)) + payload)  # all accepted before it
+            assert _read_one(sock).startswith(b"HTTP/1.1 200 OK")
+        started = time.monotonic()
+        emulator.proc.send_signal(signal.SIGTERM)
+        assert emulator.proc.wait(timeout=2) == 0
+        assert time.monotonic() - started <= 2
+        assert {sock.recv(1) for sock in idle} == {b""}  # each was closed, none answered
+    finally:
+        for sock in idle:
+            sock.close()
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_an_open_dashboard_event_stream_does_not_hold_the_server_up(emulator: Emulator, sig: signal.Signals) -> None:
+def test_an_open_dashboard_event_stream_ends_at_once_on_shutdown(emulator: Emulator, sig: signal.Signals) -> None:
     request = f"GET /__emulator/events HTTP/1.1\r\nHost: 127.0.0.1:{emulator.port}\r\n\r\n".encode()
     with socket.create_connection(("127.0.0.1", emulator.port), timeout=5) as sock:
         sock.sendall(request)
-        head = b""
-        while b"event: change" not in head:
-            head += sock.recv(65536)
-        assert head.startswith(b"HTTP/1.1 200 OK")
+        received = b""
+        while b"event: change" not in received:
+            received += sock.recv(65536)
+        assert received.startswith(b"HTTP/1.1 200 OK")
         started = time.monotonic()
         emulator.proc.send_signal(sig)
         assert emulator.proc.wait(timeout=2) == 0
-        assert time.monotonic() - started <= 2
-        while sock.recv(65536):  # and the stream was closed, not left hanging
-            pass
+        assert time.monotonic() - started < 1  # ended by the server, not cut at the 1 s graceful timeout
+        while chunk := sock.recv(65536):
+            received += chunk
+    assert received.endswith(b"0\r\n\r\n")  # the stream's last chunk: it ended, it was not cut off
