@@ -2,11 +2,13 @@
 with a few calls in different states, the app's requests in the journal, a queued scenario, and
 Debian's Chromium (as the browser tests drive it) taking the pictures.
 
-    scripts/screenshots            # writes docs/images/dashboard*.png
+    scripts/screenshots                 # writes docs/images/dashboard*.png
+    scripts/screenshots --out DIR       # somewhere else (the test of this script)
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from pathlib import Path
@@ -61,7 +63,10 @@ def settle(page: Page, shown: int) -> None:
 
 
 def main() -> int:
-    IMAGES.mkdir(parents=True, exist_ok=True)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=IMAGES, help=f"where to write them (default {IMAGES})")
+    out: Path = parser.parse_args().out
+    out.mkdir(parents=True, exist_ok=True)
     app = create_app(Settings(clock="manual", seed=7, log_level="warning"))
     with EmulatorServer(app) as server, httpx.Client(base_url=server.url, timeout=10) as http:
         talking = populate(http)
@@ -74,16 +79,16 @@ def main() -> int:
                 page.locator(f'.call[data-call-id="{talking}"] .call-head').click()
                 expect(page.locator(f"#timeline-{talking} .steps li").first).to_be_visible()
                 page.mouse.move(0, 0)
-                page.screenshot(path=IMAGES / name, full_page=True, animations="disabled")
+                page.screenshot(path=out / name, full_page=True, animations="disabled")
                 if scheme == "light":
                     page.locator("#journal-rows > tr:not(.detail)").nth(1).get_by_role(
                         "button", name=re.compile("^Details")
                     ).click()
-                    page.locator("#journal").screenshot(path=IMAGES / "dashboard-journal.png", animations="disabled")
+                    page.locator("#journal").screenshot(path=out / "dashboard-journal.png", animations="disabled")
                 page.close()
             browser.close()
     for name in SHOTS:
-        print(f"wrote {IMAGES / name}")
+        print(f"wrote {out / name}")
     return 0
 
 
