@@ -51,6 +51,7 @@ def populate(http: httpx.Client) -> str:
     http.post("/__emulator/clock/advance", json={"seconds": 3})
     http.post(f"/__emulator/calls/{ringing}/legs/caller", json={"action": "answer"})
     http.post("/__emulator/scenarios/queue", json={"scenario": "caller_busy"})
+    http.post("/__emulator/rules", json={"scenario": "rejected", "toPrefix": "+33", "times": 3})
     http.post("/__emulator/clock/advance", json={"seconds": 2})
     call("+16505550199")
     return talking

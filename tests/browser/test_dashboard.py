@@ -204,3 +204,23 @@ def test_the_token_can_come_in_the_address_fragment_once(
     assert page.evaluate("sessionStorage.getItem('ringout-emulator.control-token')") == "s3cret"
     assert locked.messages == []
     page.close()
+
+
+def test_rules_and_the_magic_numbers_are_shown(page: Page, emulator: Running) -> None:
+    rule = emulator.control("POST", "/rules", json={"scenario": "busy", "toPrefix": "+44", "times": 2})
+    assert rule.status_code == 201
+    expect(page.locator("#rule-list li")).to_have_text(["busy to +44… · 2 left"])
+    page.get_by_text("Magic numbers").click()
+    first = emulator.control("GET", "/magic-numbers").json()["records"][0]
+    expect(page.locator("#magic-rows tr").first).to_have_text(
+        f"{first['numbers'][0]}{first['side']}{first['scenario']}"
+    )
+    assert emulator.messages == []
+
+
+def test_only_the_newest_50_calls_are_drawn(page: Page, emulator: Running) -> None:
+    made = [emulator.create_call().json()["id"] for _ in range(51)]
+    expect(page.locator("#calls-more")).to_have_text("Showing the newest 50 of 51 calls.")
+    expect(page.locator(".call")).to_have_count(50)
+    expect(page.locator(".call").first).to_have_attribute("data-call-id", made[-1])
+    expect(page.locator(f'.call[data-call-id="{made[0]}"]')).to_have_count(0)

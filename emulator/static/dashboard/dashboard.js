@@ -12,6 +12,7 @@
   const TOKEN_HEADER = "X-Emulator-Control-Token";
   const RECONNECT_MS = 1000;
   const JOURNAL_LIMIT = 100;
+  const CALLS_SHOWN = 50; // the newest; a store of thousands would make a page nobody reads
   const RESET_SCOPES = ["calls", "tokens", "journal", "rules", "scenarios", "clock", "ids"];
   const LEG_ACTIONS = {
     ringing: [["answer", "Answer"], ["busy", "Busy"], ["no_answer", "No answer"], ["reject", "Reject"]],
@@ -313,7 +314,9 @@
     const focusKey = focused && focused.closest(".call")
       ? { id: focused.closest(".call").dataset.callId, leg: focused.closest(".leg")?.dataset.leg, head: focused.classList.contains("call-head") }
       : null;
-    list.replaceChildren(...calls.map(callItem));
+    list.replaceChildren(...calls.slice(0, CALLS_SHOWN).map(callItem));
+    $("#calls-more").hidden = calls.length <= CALLS_SHOWN;
+    $("#calls-more").textContent = `Showing the newest ${CALLS_SHOWN} of ${calls.length} calls.`;
     if (focusKey) restoreFocus(focusKey);
     const live = calls.filter((call) => !call.endedAt).length;
     $("#calls-count").textContent = calls.length ? `${live} live · ${calls.length} stored` : "";
@@ -377,10 +380,11 @@
   let scenarios = [];
 
   async function refreshScenarios() {
-    const [list, chosen, queue] = await Promise.all([
+    const [list, chosen, queue, rules] = await Promise.all([
       api("GET", "/scenarios"),
       api("GET", "/default-scenario"),
       api("GET", "/scenarios/queue"),
+      api("GET", "/rules"),
     ]);
     scenarios = list.records;
     const select = $("#scenario");
@@ -390,11 +394,30 @@
     select.value = scenarios.some((s) => s.name === current) ? current : chosen.scenario;
     describeScenario();
     $("#default-scenario").textContent = chosen.scenario;
-    $("#queue-list").replaceChildren(...(queue.records.length
-      ? queue.records.map((entry) => h("li", {}, h("code", {}, entry.scenario),
-        entry.to || entry.from ? h("span", { class: "muted" }, ` for ${[entry.from && `from ${entry.from}`, entry.to && `to ${entry.to}`].filter(Boolean).join(" ")}`) : ""))
-      : [h("li", { class: "muted none" }, "nothing queued")]));
+    $("#queue-list").replaceChildren(...entries(queue.records, "nothing queued"));
+    $("#rule-list").replaceChildren(...entries(rules.records, "none"));
     $("#queue-clear").disabled = queue.records.length === 0;
+  }
+
+  /** Queue entries and rules: the scenario, what a call must look like, how many uses are left. */
+  function entries(records, none) {
+    if (!records.length) return [h("li", { class: "muted none" }, none)];
+    return records.map((entry) => {
+      const match = [
+        entry.from && `from ${entry.from}`, entry.fromPrefix && `from ${entry.fromPrefix}…`,
+        entry.to && `to ${entry.to}`, entry.toPrefix && `to ${entry.toPrefix}…`,
+      ].filter(Boolean).join(" ");
+      const left = entry.remaining !== undefined && entry.times !== 1 ? ` · ${entry.remaining} left` : "";
+      return h("li", {}, h("code", {}, entry.scenario), match || left ? h("span", { class: "muted" }, ` ${match}${left}`) : "");
+    });
+  }
+
+  async function loadMagicNumbers() {
+    const { records } = await api("GET", "/magic-numbers");
+    $("#magic-rows").replaceChildren(...records.map((row) => h("tr", {},
+      h("td", {}, row.numbers[0]),
+      h("td", {}, row.side),
+      h("td", {}, row.scenario + (row.delaySeconds ? ` (+${row.delaySeconds} s)` : "")))));
   }
 
   function describeScenario() {
@@ -618,10 +641,14 @@
     const base = window.location.origin;
     $("#calls-curl").textContent = [
       `TOKEN=$(curl -s -u emulator-client-id:emulator-client-secret ${base}/restapi/oauth/token \\`,
-      "  -d grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer -d assertion=emulator-jwt | jq -r .access_token)",
+      "  -d grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer -d assertion=emulator-jwt \\",
+      `  | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')`,
       `curl -s ${base}/restapi/v1.0/account/~/extension/~/ring-out -H "Authorization: Bearer $TOKEN" \\`,
-      `  -H 'Content-Type: application/json' -d '{"from": {"phoneNumber": "+16505550123"}, "to": {"phoneNumber": "+16505550199"}}'`,
+      `  -H 'Content-Type: application/json' -d '{"to": {"phoneNumber": "+16505550199"}}'`,
     ].join("\n");
+    $("#magic").addEventListener("toggle", () => {
+      if ($("#magic").open && !$("#magic-rows").children.length) loadMagicNumbers().catch((error) => showProblem(error.message));
+    });
   }
 
   function start() {
