@@ -11,8 +11,9 @@ from contextlib import ExitStack, contextmanager
 
 import httpx
 import pytest
+from starlette.requests import Request
 
-from emulator.api.events import MAX_STREAMS
+from emulator.api.events import COST_SHARE, MAX_STREAMS, TICK_SECONDS, TOPICS, EventHub
 from emulator.app import create_app
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
@@ -125,3 +126,27 @@ def test_stopping_the_server_ends_every_open_stream_at_once() -> None:
         server.stop()
         assert time.monotonic() - started < 2
         assert list(stream.lines) == []  # ended by the server, not cut by a timeout
+
+
+def test_the_digests_are_read_once_a_tick_for_every_stream_and_the_tick_stretches_with_their_cost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = [100.0]
+    reads: list[float] = []
+
+    def slow_calls(request: Request) -> object:
+        reads.append(now[0])
+        now[0] += 0.2  # reading 10,000+ stored calls takes this long
+        return len(reads)
+
+    monkeypatch.setitem(TOPICS, "calls", slow_calls)
+    hub = EventHub(clock=lambda: now[0])
+    request = Request({"type": "http", "app": create_app(Settings(clock="manual"))})
+    assert hub.tick == TICK_SECONDS
+    first = hub.digests(request)
+    assert hub.tick == pytest.approx(0.2 * COST_SHARE)  # reading takes a tenth of the time at most
+    now[0] += hub.tick / 4
+    assert hub.digests(request) is first  # another stream in the same tick: no second read
+    now[0] += hub.tick / 4
+    assert hub.digests(request)["calls"] == 2
+    assert reads == [100.0, pytest.approx(100.0 + 0.2 + 2 * 0.5)]
