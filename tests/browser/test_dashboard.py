@@ -38,6 +38,7 @@ def test_a_call_created_through_the_api_appears_with_its_legs_scenario_and_sourc
     expect(item.locator('[data-leg="caller"] [data-role="leg-status"]')).to_have_text("InProgress")
     expect(item.locator('[data-leg="callee"] [data-role="leg-status"]')).to_have_text("InProgress")
     expect(page.locator("#calls-count")).to_have_text("1 live · 1 stored")
+    expect(page).to_have_title("(1) Dashboard · ringout-emulator")
     expect(page.locator("#announcer")).to_have_text("New call from +16505550123 to +16505550199")
     assert emulator.messages == []
 

@@ -11,6 +11,7 @@
   const TOKEN_KEY = "ringout-emulator.control-token";
   const TOKEN_HEADER = "X-Emulator-Control-Token";
   const RECONNECT_MS = 1000;
+  const TITLE = document.title;
   const JOURNAL_LIMIT = 100;
   const CALLS_SHOWN = 50; // the newest; a store of thousands would make a page nobody reads
   const RESET_SCOPES = ["calls", "tokens", "journal", "rules", "scenarios", "clock", "ids"];
@@ -320,6 +321,7 @@
     if (focusKey) restoreFocus(focusKey);
     const live = calls.filter((call) => !call.endedAt).length;
     $("#calls-count").textContent = calls.length ? `${live} live · ${calls.length} stored` : "";
+    document.title = live ? `(${live}) ${TITLE}` : TITLE; // the tab says how many calls are live
     $("#calls-empty").hidden = calls.length > 0;
     const fresh = calls.filter((call) => !knownCalls.has(call.id));
     fresh.forEach((call) => knownCalls.add(call.id));
