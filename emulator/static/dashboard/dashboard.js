@@ -517,9 +517,8 @@
         type: "button",
         class: "small quiet mono",
         title: `${entry.callId}: show only this call's requests`,
-        "aria-label": `Show only the requests of call ${entry.callId}`,
         onclick: () => filterByCall(entry.callId),
-      }, `${entry.callId.slice(0, 10)}…`) : ""),
+      }, `${entry.callId.slice(0, 10)}…`, h("span", { class: "visually-hidden" }, ": show only this call's requests")) : ""),
       h("td", { class: "num" }, entry.durationMs.toFixed(1)));
     const pairs = (object) => Object.entries(object).map(([name, value]) => h("tr", {}, h("th", { scope: "row" }, name), h("td", {}, value)));
     const detail = h("tr", { class: "detail", id: detailId, hidden: !open },
