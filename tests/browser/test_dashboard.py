@@ -227,3 +227,19 @@ def test_only_the_newest_50_calls_are_drawn(page: Page, emulator: Running) -> No
     expect(page.locator(".call")).to_have_count(50)
     expect(page.locator(".call").first).to_have_attribute("data-call-id", made[-1])
     expect(page.locator(f'.call[data-call-id="{made[0]}"]')).to_have_count(0)
+
+
+def test_on_a_real_clock_a_call_moves_on_the_page_by_itself(
+    browser: Browser, start_emulator: Callable[..., Running]
+) -> None:
+    fast = start_emulator(clock="real", speed=100, retention_seconds=3600)  # 39 s of scenario in 0.39 s
+    page = open_dashboard(browser, fast)
+    expect(page.locator("#clock-mode")).to_have_text("real")
+    call_id = fast.create_call().json()["id"]
+    item = page.locator(f'.call[data-call-id="{call_id}"]')
+    expect(item.locator('[data-leg="caller"] [data-role="leg-status"]')).to_have_text("Finished")
+    expect(item.locator('[data-leg="callee"] [data-role="leg-status"]')).to_have_text("Finished")
+    expect(item.locator('[data-role="call-status"]')).to_have_text("Success")
+    expect(item.locator(".actions").first).to_have_text("ended")
+    assert fast.messages == []
+    page.close()
