@@ -162,22 +162,7 @@ def control_plane_probes() -> list[Probe]:
         _locked("GET", f"{REQUESTS}/count", f"{REQUESTS}/count"),
         *docs_probes(),
         *dashboard_probes(),
-        *control_character_probes(),
     ]
-
-
-def control_character_probes() -> list[Probe]:
-    """400 ``CMN-101`` for a path parameter holding a control character (refused before routing)."""
-    bad = "bad%0Aname"
-    sent = [
-        ("GET", NAMED, f"{SCENARIOS}/{bad}"),
-        ("DELETE", NAMED, f"{SCENARIOS}/{bad}"),
-        ("DELETE", RULE, f"{RULES}/{bad}"),
-        ("GET", CALL, f"{CALLS}/{bad}"),
-        ("GET", f"{CONTROL}/docs/assets/{{asset}}", f"{CONTROL}/docs/assets/{bad}"),
-        ("GET", f"{CONTROL}/ui/assets/{{asset}}", f"{CONTROL}/ui/assets/{bad}"),
-    ]
-    return [Probe(method, path, 400, _send(method, url)) for method, path, url in sent]
 
 
 def docs_probes() -> list[Probe]:
