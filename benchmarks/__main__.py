@@ -12,12 +12,12 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from benchmarks import churn, inprocess, report, startup, throughput, trees
+from benchmarks import call_log, churn, inprocess, rate_limits, report, startup, throughput, trees
 from benchmarks.load import ensure_wrk
 from benchmarks.servers import EMULATOR_ARGS, STRICT_ARGS
 from benchmarks.trees import CURRENT, Tree
 
-PARTS = ("throughput", "startup", "flow", "memory", "churn")
+PARTS = ("throughput", "startup", "flow", "memory", "churn", "rate_limits", "call_log")
 QUICK = {"rounds": 3, "seconds": 1, "warmup": 1, "starts": 3, "flows": 100, "samples": 4000, "churn_s": 8}
 SMOKE = {"rounds": 1, "seconds": 1, "warmup": 1, "starts": 1, "flows": 5, "samples": 200, "churn_s": 2}
 FULL = {"rounds": 5, "seconds": 5, "warmup": 1, "starts": 7, "flows": 500, "samples": 20000, "churn_s": 120}
@@ -64,6 +64,12 @@ def run(parts: list[str], cfg: dict[str, Any], connections: int, under_test: Seq
     if "churn" in parts:
         print(f"churn for {cfg['churn_s']} s ...", file=sys.stderr)
         store("churn", churn.run(cfg["churn_s"], 150, under_test))
+    if "rate_limits" in parts:
+        print("GET status with rate limits on vs off ...", file=sys.stderr)
+        result["rate_limits"] = rate_limits.run(cfg["samples"])
+    if "call_log" in parts:
+        print("call log: list with 10k records vs a RingOut GET, memory per record ...", file=sys.stderr)
+        result["call_log"] = call_log.run(1_000 if cfg is SMOKE else 10_000, cfg["samples"] // 4)
     return result
 
 

@@ -17,7 +17,8 @@ HEADERS = [
 ]
 
 
-def scope(method: str, path: str) -> dict[str, Any]:
+def scope(method: str, target: str) -> dict[str, Any]:
+    path, _, query = target.partition("?")
     return {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -27,7 +28,7 @@ def scope(method: str, path: str) -> dict[str, Any]:
         "path": path,
         "raw_path": path.encode(),
         "root_path": "",
-        "query_string": b"",
+        "query_string": query.encode(),
         "headers": HEADERS,
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 8080),

@@ -12,7 +12,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from benchmarks import compare
+from benchmarks import compare, rate_limits
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -116,7 +116,21 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             f"(max {c['rss_kib_settled_max'] / 1024:.1f}), errors {c['counts']['errors']}"
         )
         out.append(("churn", text, "flat (< 10% growth)", _ok(c["rss_growth_after_warmup"] < 0.10)))
-    return out
+    log = result.get("call_log")
+    if log:
+        p50 = log["p50_us"]
+        detail = ", ".join(f"{k} {v:.0f} us" for k, v in p50.items())
+        ratio = log["ratio_simple"]
+        out.append(
+            (
+                f"call-log list p50 / RingOut GET ({log['records']} records)",
+                f"{ratio:.2f}x ({detail})",
+                "<= 2x",
+                _ok(ratio <= 2),
+            )
+        )
+        out.append(("bytes per call-log record (its call included)", f"{log['bytes_per_record']:.0f} B", "", ""))
+    return out + rate_limits.rows(result)
 
 
 def table(result: dict[str, Any]) -> str:

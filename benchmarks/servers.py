@@ -18,7 +18,16 @@ READY_PATH = "/__emulator/ready"
 TOKEN = "Bearer bench-token"
 # The settings the README recommends for speed: manual clock (no wall-clock reads), lenient auth,
 # warnings only (no access log). max_calls is raised so a POST run never fills the store.
-EMULATOR_ARGS = ["--clock", "manual", "--auth", "lenient", "--log-level", "warning", "--max-calls", "10000000"]
+EMULATOR_ARGS = [
+    "--clock",
+    "manual",
+    "--auth",
+    "lenient",
+    "--log-level",
+    "warning",
+    "--max-calls",
+    "10000000",
+]
 # The same emulator as users run it by default: strict auth, a real token from the OAuth endpoint.
 STRICT_ARGS = ["--auth", "strict"]
 UVICORN_ARGS = ["--log-level", "warning", "--no-server-header", "--lifespan", "off"]

@@ -35,7 +35,9 @@ class Tree:
         return os.pathsep.join(str(p) for p in (self.harness, self.root) if p is not None)
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "PYTHONPATH": self.pythonpath}
+        """The tree's path; rate limits off (one client at thousands of requests a second would be
+        refused): as a variable, which a tree from before rate limits ignores, where a flag would fail."""
+        return {**os.environ, "PYTHONPATH": self.pythonpath, "RINGOUT_EMULATOR_RATE_LIMITS": "off"}
 
     def python(self, *args: str) -> list[str]:
         """argv running this venv's interpreter on this tree's code."""

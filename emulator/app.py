@@ -15,11 +15,16 @@ from starlette.routing import BaseRoute, Route
 from emulator import __version__
 from emulator.accounts_file import load_accounts_file
 from emulator.api import (
+    account,
+    call_log,
     contract,
     control,
+    control_call_log,
     control_calls,
     control_clock,
     control_journal,
+    control_rate_limits,
+    control_report,
     control_rules,
     control_scenarios,
     dashboard,
@@ -31,11 +36,13 @@ from emulator.api import (
 from emulator.api.errors import install_error_handlers
 from emulator.api.journal import Journal
 from emulator.api.journal_middleware import JournalMiddleware
+from emulator.api.rendered_records import RenderedRecords
 from emulator.api.routing import allowed_methods, control_mount, served_routes
 from emulator.bundled import bundled_accounts_file, bundled_scenarios_dir
 from emulator.core.call import ClockMode
 from emulator.core.clock import Clock, ManualClock, SystemClock
 from emulator.core.emulator import Emulator, EmulatorConfig
+from emulator.core.rate_limits import Group, RateLimitConfig
 from emulator.scenario_files import load_catalogue
 from emulator.settings import AuthMode, Settings
 
@@ -48,9 +55,18 @@ def build_clock(settings: Settings) -> Clock:
 
 def emulator_config(settings: Settings) -> EmulatorConfig:
     """``EmulatorConfig`` from ``Settings``: same names, except the two the domain words its own way."""
-    renamed: dict[str, Any] = {"clock_mode": settings.clock, "lenient_auth": settings.auth is AuthMode.LENIENT}
+    renamed: dict[str, Any] = {
+        "clock_mode": settings.clock,
+        "lenient_auth": settings.auth is AuthMode.LENIENT,
+        "rate_limits": rate_limit_config(settings),
+    }
     same: dict[str, Any] = {f.name: getattr(settings, f.name) for f in fields(EmulatorConfig) if f.name not in renamed}
     return EmulatorConfig(**same, **renamed)
+
+
+def rate_limit_config(settings: Settings) -> RateLimitConfig:
+    limits = {group: getattr(settings, f"rate_limit_{group.value.lower()}") for group in Group}
+    return RateLimitConfig(settings.rate_limits, limits, settings.rate_limit_window, settings.rate_limit_penalty)
 
 
 def build_emulator(settings: Settings, *, clock: Clock | None = None) -> Emulator:
@@ -72,6 +88,9 @@ def route_table(settings: Settings) -> list[BaseRoute]:
         *control_scenarios.routes,
         *control_calls.routes,
         *control_journal.routes,
+        *control_rate_limits.routes,
+        *control_report.routes,
+        *control_call_log.routes,
         *contract.routes,
         *dashboard.routes,
         *events.routes,
@@ -79,6 +98,8 @@ def route_table(settings: Settings) -> list[BaseRoute]:
     return [
         *ringout.routes,
         *directory.routes,
+        *call_log.routes,
+        *account.routes,
         *oauth.routes,
         control_mount(control_routes, settings.control_token),
         *contract.root_routes,
@@ -111,6 +132,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.settings = settings
     app.state.emulator = emulator
     app.state.journal = journal
+    app.state.rendered_records = RenderedRecords()
     app.state.events = events.EventHub()
     install_error_handlers(app, lambda scope: allowed_methods(routes, scope))
     app.add_middleware(JournalMiddleware, journal=journal, clock=emulator.clock, request_id=emulator.ids.request_id)

@@ -12,7 +12,16 @@ uvicorn and httpx are imported the first time a fixture needs them.
 
 ``--ringout-url URL`` (or ``RINGOUT_EMULATOR_URL``) points every fixture at an emulator that is
 already running (e.g. the container) instead; the control token, if it has one, comes from
-``RINGOUT_EMULATOR_CONTROL_TOKEN``."""
+``RINGOUT_EMULATOR_CONTROL_TOKEN``.
+
+Rate limits are on (``platform``) by default, as on RingCentral: a test that would be throttled
+in production is throttled here (each test starts with fresh buckets). Turn them off or lower
+them in ``ringout_settings`` (``{"rate_limits": "off"}``, ``{"rate_limit_light": 10}``).
+
+``--ringout-readiness`` judges the whole session with ``GET /__emulator/report`` and fails it
+unless the verdict is "ready" (the report is printed in the summary). The journal then spans the
+session: each test still starts with fresh calls, tokens, clock and buckets, and ``requests()`` /
+``count()`` see only the test's own requests."""
 
 from __future__ import annotations
 
@@ -32,6 +41,10 @@ URL_ENV = "RINGOUT_EMULATOR_URL"
 TOKEN_ENV = "RINGOUT_EMULATOR_CONTROL_TOKEN"
 MARKER_ARGS = ("scenario", "clock", "seed")
 CONTROL = "/__emulator"
+READINESS = "--ringout-readiness"
+# every reset scope but the journal (emulator.core.emulator.RESET_SCOPES; a test checks they agree)
+SCOPES_BUT_JOURNAL = ("calls", "tokens", "rules", "scenarios", "clock", "ids", "rate-limits", "call-log")
+REPORT_KEY = pytest.StashKey[dict[str, Any]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,6 +53,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--ringout-url",
         default=None,
         help=f"use the RingOut emulator already running at this URL (env {URL_ENV})",
+    )
+    group.addoption(
+        READINESS,
+        action="store_true",
+        default=False,
+        help="fail the session unless the emulator's production-readiness report says 'ready' "
+        "(no 429, under 5%% 4xx, at least 5 successful calls per endpoint used)",
     )
 
 
@@ -66,6 +86,7 @@ class Ringout:
     def __init__(self, client: httpx.Client, url: str | None) -> None:
         self.client = client
         self.url = url  # the external emulator's URL, or None in-process
+        self.since: int | None = None  # readiness mode: the journal's last seq before this test
 
     def control(self, method: str, path: str, **kwargs: Any) -> Any:
         response = self.client.request(method, f"{CONTROL}{path}", **kwargs)
@@ -133,12 +154,27 @@ class Ringout:
 
     def requests(self, **filters: Any) -> list[dict[str, Any]]:
         """Journal entries; filters: method, path, pathPrefix, status, callId, scenario, to, from_, limit."""
-        result: list[dict[str, Any]] = self.control("GET", "/requests", params=_params(filters))["records"]
-        return result
+        if self.since is None:
+            result: list[dict[str, Any]] = self.control("GET", "/requests", params=_params(filters))["records"]
+            return result
+        limit = filters.pop("limit", None)
+        own = [e for e in self.control("GET", "/requests", params=_params(filters))["records"] if e["seq"] > self.since]
+        return own if limit is None else own[-limit:] if limit else []
 
     def count(self, **filters: Any) -> int:
+        if self.since is not None:
+            return len(self.requests(**filters))
         result: int = self.control("GET", "/requests/count", params=_params(filters))["count"]
         return result
+
+    def report(self, markdown: bool = False) -> Any:
+        """The production-readiness report (``GET /__emulator/report``), as JSON or Markdown text."""
+        if not markdown:
+            return self.control("GET", "/report")
+        response = self.client.get(f"{CONTROL}/report", params={"format": "markdown"})
+        if response.status_code >= 400:
+            raise RingoutError(f"GET {CONTROL}/report: {response.status_code} {response.text}")
+        return response.text
 
     def assert_requests(self, expected: int, **filters: Any) -> list[dict[str, Any]]:
         """Assert the journal holds exactly ``expected`` matching requests; returns them."""
@@ -147,6 +183,11 @@ class Ringout:
             lines = "\n".join(f"  {e['method']} {e['path']} -> {e['status']}" for e in found)
             raise AssertionError(f"expected {expected} request(s) matching {filters}, found {len(found)}:\n{lines}")
         return found
+
+    def set_call_log_delay(self, seconds: float) -> dict[str, Any]:
+        """How long after a call ends its call-log record appears (0: at once; reset restores it)."""
+        result: dict[str, Any] = self.control("PUT", "/call-log/settings", json={"delaySeconds": seconds})
+        return result
 
 
 def _params(filters: dict[str, Any]) -> dict[str, Any]:
@@ -186,14 +227,39 @@ def _ringout_http(request: pytest.FixtureRequest, _ringout_app: Any) -> Iterator
             from fastapi.testclient import TestClient
         client = TestClient(_ringout_app, headers=headers, raise_server_exceptions=False)
     with client:
+        readiness = request.config.getoption(READINESS)
+        if readiness:
+            client.post(f"{CONTROL}/reset", json={"scopes": ["journal"]}).raise_for_status()
         yield client
+        if readiness:
+            judged = Ringout(client, url)
+            request.config.stash[REPORT_KEY] = {"json": judged.report(), "markdown": judged.report(markdown=True)}
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    report = session.config.stash.get(REPORT_KEY, None)
+    if report is not None and report["json"]["verdict"] != "ready" and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    report = config.stash.get(REPORT_KEY, None)
+    if report is not None:
+        verdict = report["json"]["verdict"]
+        terminalreporter.section(f"RingOut emulator: production readiness: {verdict}")
+        terminalreporter.write_line(report["markdown"])
 
 
 @pytest.fixture
 def ringout(request: pytest.FixtureRequest, _ringout_http: httpx.Client) -> Ringout:
     """A reset emulator with the test's marker applied, and helpers to steer and inspect it."""
     emulator = Ringout(_ringout_http, external_url(request.config))
-    emulator.reset()
+    if request.config.getoption(READINESS):
+        emulator.reset(*SCOPES_BUT_JOURNAL)
+        latest = emulator.control("GET", "/requests", params={"limit": 1})["records"]
+        emulator.since = latest[0]["seq"] if latest else 0
+    else:
+        emulator.reset()
     marker = request.node.get_closest_marker("ringout")
     if marker is not None:
         _apply_marker(emulator, marker)

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from emulator.core.call import ClockMode
 from emulator.core.phone import Validation
+from emulator.core.rate_limits import RateLimitMode
 
 ENV_PREFIX = "RINGOUT_EMULATOR_"
 NOT_SETTINGS = frozenset({"URL"})  # RINGOUT_EMULATOR_URL: the pytest plugin's, not the server's
@@ -72,6 +73,10 @@ class Settings(BaseSettings):
         le=1024 * 1024,
         description="request line + headers; past it 431 CMN-431 and the connection closes",
     )
+    call_log_delay_seconds: float = Field(
+        20.0, ge=0, le=86_400, description="how long after a call ends its call-log record appears (0 = at once)"
+    )
+    max_call_records: int = Field(20_000, ge=1, le=10_000_000, description="cap on call-log records (oldest go first)")
 
     @field_validator("scenarios_dir")
     @classmethod
@@ -99,6 +104,15 @@ class Settings(BaseSettings):
         if value.lower() not in LOG_LEVELS:
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return value.lower()
+
+    # --- rate limits (usage-plan groups; README "Rate limits") ---
+    rate_limits: RateLimitMode = Field(RateLimitMode.PLATFORM, description="platform | off")
+    rate_limit_heavy: int = Field(10, ge=1, le=1_000_000, description="Heavy group: requests per window")
+    rate_limit_medium: int = Field(40, ge=1, le=1_000_000, description="Medium group: requests per window")
+    rate_limit_light: int = Field(50, ge=1, le=1_000_000, description="Light group: requests per window")
+    rate_limit_auth: int = Field(5, ge=1, le=1_000_000, description="Auth group: requests per window")
+    rate_limit_window: float = Field(60.0, gt=0, le=86_400, description="rate-limit window, seconds")
+    rate_limit_penalty: float = Field(60.0, gt=0, le=86_400, description="rate-limit penalty, seconds")
 
 
 def env_var(field: str) -> str:

@@ -26,11 +26,14 @@ def manual_clock() -> ManualClock:
 def make_client(manual_clock: ManualClock) -> Iterator[Callable[..., TestClient]]:
     """``make_client(clock="manual", ...)``: a client on a fresh app; manual mode uses
     ``manual_clock``. Unless ``auth`` is given, the app runs in lenient auth mode and the client
-    sends a bearer token, so tests of the RingOut engine act as the default extension."""
+    sends a bearer token, so tests of the RingOut engine act as the default extension. Rate limits
+    are off unless ``rate_limits`` is given: these tests hammer one extension on a frozen clock on
+    purpose (tests/api/test_rate_limits.py turns them on)."""
     clients: list[TestClient] = []
 
     def make(**settings: Any) -> TestClient:
         settings.setdefault("auth", "lenient")
+        settings.setdefault("rate_limits", "off")
         built = Settings(**settings)
         app: FastAPI = create_app(built, clock=manual_clock if built.clock.value == "manual" else None)
         client = TestClient(app, raise_server_exceptions=False)

@@ -10,6 +10,7 @@ python -m tests.readme --optional NAME   # prints nothing when there is no such 
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -101,6 +102,18 @@ def code(cell: str) -> str:
     found = re.search(r"`([^`]*)`", cell)
     assert found, cell
     return found.group(1)
+
+
+def run_bash(name: str, base: str) -> subprocess.CompletedProcess[str]:
+    """Runs the bash block ``name`` as written (``set -euo pipefail``) with ``BASE`` = ``base``."""
+    return subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", block(name)],
+        env={"BASE": base, "PATH": "/usr/bin:/bin:/usr/local/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def main(argv: list[str]) -> int:

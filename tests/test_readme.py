@@ -9,7 +9,7 @@ import yaml
 
 from emulator.scenario_files import load_scenario_dir
 from emulator.settings import Settings
-from tests.readme import block, code, table
+from tests.readme import block, code, run_bash, table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,21 +39,12 @@ def test_scenario_file_example_is_the_bundled_busy_file() -> None:
 
 
 def test_curl_walkthrough_runs_as_written() -> None:
-    import subprocess
-
     from emulator.app import create_app
     from emulator.server import EmulatorServer
     from emulator.settings import Settings
 
     with EmulatorServer(create_app(Settings(clock="poll"))) as server:
-        result = subprocess.run(
-            ["bash", "-euo", "pipefail", "-c", block("curl-walkthrough")],
-            env={"BASE": server.url, "PATH": "/usr/bin:/bin:/usr/local/bin"},
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        result = run_bash("curl-walkthrough", server.url)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     statuses = [line for line in lines if line.startswith("{")]

@@ -34,7 +34,7 @@ def bundled() -> Directory:
 
 @pytest.fixture(scope="module")
 def strict_server() -> Iterator[EmulatorServer]:
-    with EmulatorServer(create_app(Settings(clock="manual", auth="strict")), port=0) as running:
+    with EmulatorServer(create_app(Settings(clock="manual", auth="strict", rate_limits="off")), port=0) as running:
         yield running
 
 

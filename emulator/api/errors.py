@@ -12,12 +12,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
+from emulator.api.rate_limits import refusal_note
 from emulator.api.responses import json_response
 from emulator.core.errors import (
     EmulatorError,
     InternalError,
     MethodNotAllowed,
     OAuthError,
+    RateLimitExceeded,
     ResourceNotFoundRoute,
 )
 
@@ -41,10 +43,17 @@ def error_body(error: EmulatorError, *, oauth: bool = False) -> dict[str, Any]:
     return {"errorCode": error.top_level_code or error.error_code, "message": error.message, "errors": [item], **fields}
 
 
+def error_headers(error: EmulatorError) -> dict[str, str]:
+    """A 429 says when to retry (the penalty left) and, in ``X-Emulator-Note``, which bucket."""
+    if isinstance(error, RateLimitExceeded):
+        return {**LANGUAGE, "Retry-After": str(error.retry_after), "X-Emulator-Note": refusal_note(error)}
+    return LANGUAGE
+
+
 def error_response(error: EmulatorError, headers: dict[str, str] | None = None, *, path: str = "") -> Response:
     """The error as ``path``'s endpoint answers it (OAuth's shape under ``/restapi/oauth/``)."""
     body = error_body(error, oauth=path.startswith(OAUTH_PREFIX))
-    return json_response(body, error.status, {**LANGUAGE, **(headers or {})})
+    return json_response(body, error.status, {**error_headers(error), **(headers or {})})
 
 
 def http_error(request: Request, exc: StarletteHTTPException) -> EmulatorError:

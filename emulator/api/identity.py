@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from emulator.api.rate_limits import count
 from emulator.core.access import Access
-from emulator.core.directory import Extension
+from emulator.core.directory import Account, Extension
 from emulator.core.emulator import Emulator
 from emulator.core.errors import InvalidAuthorizationHeader
 
@@ -30,6 +31,21 @@ def bearer_token(request: Request) -> str | None:
 
 def caller_extension(request: Request, access: Access) -> Extension:
     """The extension named by ``/account/{accountId}/extension/{extensionId}`` (``~`` = the
-    token's own), once the token is live and its app has the route's permission."""
+    token's own), once the token is live and its app has the route's permission; the request is
+    then counted against its rate-limit bucket (429 when refused)."""
     params = request.path_params
-    return emulator_of(request).authenticate(bearer_token(request), params["accountId"], params["extensionId"], access)
+    emulator = emulator_of(request)
+    session, extension = emulator.authenticate(
+        bearer_token(request), params["accountId"], params["extensionId"], access
+    )
+    count(emulator, request, session.extension.id, session.app.client_id)
+    return extension
+
+
+def caller_account(request: Request, access: Access) -> Account:
+    """The account named by ``/account/{accountId}`` (``~`` = the token's own), counted against
+    its rate-limit bucket like ``caller_extension``."""
+    emulator = emulator_of(request)
+    session, account = emulator.authenticate_account(bearer_token(request), request.path_params["accountId"], access)
+    count(emulator, request, session.extension.id, session.app.client_id)
+    return account

@@ -85,10 +85,11 @@ async def read_body(request: Request, *, accept: tuple[str, ...], limit: int, un
     """The body, once its media type is one of ``accept`` (a request without Content-Type counts as
     ``untyped``; None refuses it) and at most ``limit`` bytes: 415 / 413 otherwise. A declared
     ``Content-Length`` over the limit is refused before a byte is read."""
+    headers = request.headers
     kind = media_type(request) or untyped
     if kind not in accept:
-        raise UnsupportedMediaType(expected=" or ".join(accept), got=request.headers.get("content-type", ""))
-    declared = request.headers.get("content-length")
+        raise UnsupportedMediaType(expected=" or ".join(accept), got=headers.get("content-type", ""))
+    declared = headers.get("content-length")
     if declared is not None and (not declared.isdigit() or len(declared) > 12 or int(declared) > limit):
         raise PayloadTooLarge(limit=limit)
     chunks: list[bytes] = []
@@ -140,11 +141,15 @@ async def read_json(request: Request, model: type[M], *, limit: int = JSON_LIMIT
     return parse_json(body, model)
 
 
-def read_query(request: Request, model: type[M]) -> M:
-    """The query string into ``model`` (the last value of a repeated name): CMN-101 naming the
-    first parameter that does not fit."""
+def read_query(request: Request, model: type[M], *, lists: tuple[str, ...] = ()) -> M:
+    """The query string into ``model`` (the last value of a repeated name, every value of the
+    names in ``lists``): CMN-101 naming the first parameter that does not fit."""
+    params: dict[str, str | list[str]] = dict(request.query_params)
+    for name in lists:
+        if name in params:
+            params[name] = request.query_params.getlist(name)
     try:
-        return model.model_validate(dict(request.query_params))
+        return model.model_validate(params)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise _invalid(str(first["loc"][0]) if first["loc"] else "query", first) from None

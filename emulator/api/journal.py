@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from emulator.api.masking import masked_header, masked_pairs
@@ -24,6 +25,10 @@ STATE_KEYS = {
     "scenario_source": "emulator_scenario_source",
     "to": "emulator_to",
     "from": "emulator_from",
+    "operation": "emulator_operation",  # operationId of the route that answered (set by the route)
+    "app": "emulator_app",  # client id of the calling app
+    "bucket": "emulator_bucket",  # the rate-limit Bucket the request was counted against
+    "refused": "emulator_refused",  # True when that bucket refused it (429)
 }
 
 RawHeaders = list[tuple[bytes, bytes]]
@@ -134,7 +139,7 @@ def capped(raw_query: bytes, raw_headers: RawHeaders) -> tuple[bytes, RawHeaders
     """The query and headers cut to ``ENTRY_CAP`` bytes in all; what is cut is said in a marker
     (the query's tail, a header value's tail, then ``x-emulator-truncated`` for dropped headers).
     The common case (a small request) returns its inputs as they are."""
-    total = len(raw_query) + sum(len(name) + len(value) for name, value in raw_headers)
+    total = len(raw_query) + sum(map(len, chain.from_iterable(raw_headers)))
     if total <= ENTRY_CAP:
         return raw_query, raw_headers
     budget = ENTRY_CAP

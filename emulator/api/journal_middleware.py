@@ -1,7 +1,8 @@
 """The outermost middleware, a pure ASGI one (no ``BaseHTTPMiddleware``: it sits in every request):
-every response carries an ``RCRequestId`` (from the emulator's seedable id source), every request
+every response carries an ``RCRequestId`` (from the emulator's seedable id source) and, when the
+request was counted against a rate-limit bucket, the ``X-Rate-Limit-*`` headers; every request
 outside the control plane gets a journal entry with its status (499 when the client went away
-before an answer), and a control-plane path with a control character (``%0A``...) is refused
+before an answer); and a control-plane path with a control character (``%0A``...) is refused
 before routing (Starlette's mount pattern would drop a trailing newline and route the rest).
 Control-plane requests (``/__emulator/...``) are not journaled: the journal is what *the app
 under test* did."""
@@ -16,18 +17,24 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulator.api.errors import REQUEST_ID_KEY, error_response
-from emulator.api.journal import STATE_KEYS, Journal
+from emulator.api.journal import STATE_KEYS, Journal, RawHeaders
+from emulator.api.rate_limits import BUCKET_KEY, with_rate_limit_headers
 from emulator.core.call import RingOutCall
 from emulator.core.clock import Clock
-from emulator.core.errors import InvalidParameterDetail
+from emulator.core.errors import EmulatorError, InvalidParameterDetail, ResourceNotFoundRoute
 
 SKIP_PREFIX = "/__emulator"
 CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 async def refuse_path(scope: Scope, receive: Receive, send: Send) -> None:
-    detail = "A path may not hold control characters."
-    await error_response(InvalidParameterDetail("path", detail=detail))(scope, receive, send)
+    """Such a path names nothing the control plane holds (no name or id has a control character):
+    404 to look it up or delete it, 400 to create it (``PUT /__emulator/scenarios/{name}``)."""
+    if scope["method"] == "PUT":
+        error: EmulatorError = InvalidParameterDetail("path", detail="A name may not hold control characters.")
+    else:
+        error = ResourceNotFoundRoute(method=scope["method"], path=scope["path"])
+    await error_response(error)(scope, receive, send)
 
 
 class JournalMiddleware:
@@ -50,7 +57,7 @@ class JournalMiddleware:
 
             async def send_with_id(message: Message) -> None:
                 if message["type"] == "http.response.start":
-                    message["headers"] = [*message.get("headers", ()), header]
+                    message["headers"] = added(message, state, header)
                 await send(message)
 
             await app(scope, receive, send_with_id)
@@ -62,7 +69,7 @@ class JournalMiddleware:
 
         async def noting_send(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), header]
+                message["headers"] = added(message, state, header)
                 entry.status = message["status"]
             await send(message)
 
@@ -73,6 +80,18 @@ class JournalMiddleware:
             raise
         finally:
             entry.duration_ms = (perf_counter() - started) * 1000
+
+
+def added(message: Message, state: dict[str, object], header: tuple[bytes, bytes]) -> RawHeaders:
+    """The response's headers plus ``RCRequestId`` and, if counted, the rate-limit headers."""
+    bucket = state.get(BUCKET_KEY)
+    headers = message.get("headers")
+    if bucket is None:
+        if type(headers) is list:  # a Response's own raw list: add to it, no copy
+            headers.append(header)
+            return headers
+        return [*(headers or ()), header]
+    return with_rate_limit_headers(message.get("headers", ()), header, bucket)  # type: ignore[arg-type]
 
 
 def note_call(request: Request, call: RingOutCall) -> None:

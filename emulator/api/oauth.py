@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from emulator.api.identity import emulator_of
 from emulator.api.inputs import FORM, FORM_LIMIT, media_type, read_body
+from emulator.api.rate_limits import count
 from emulator.api.responses import json_response
 from emulator.api.routing import route
 from emulator.core.directory import App
@@ -27,6 +28,7 @@ from emulator.core.tokens import Session
 
 PREFIX = "/restapi/oauth"
 MAX_FIELDS = 64
+UNKNOWN_CLIENT = "unknown"  # the Auth bucket's app when a request presents no client id
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -73,7 +75,13 @@ def basic_credentials(request: Request) -> tuple[str, str] | None:
 
 
 def calling_app(request: Request, form: dict[str, str]) -> App:
-    return emulator_of(request).oauth_client(basic_credentials(request), form.get("client_id"))
+    """The app, once the request is counted against the Auth bucket of the client id it presents
+    and the user it is about (so failed logins count too, as on the platform)."""
+    basic = basic_credentials(request)
+    emulator = emulator_of(request)
+    client_id = form.get("client_id")
+    count(emulator, request, emulator.login_subject(form), (basic[0] if basic else client_id) or UNKNOWN_CLIENT)
+    return emulator.oauth_client(basic, client_id)
 
 
 def token_json(session: Session) -> dict[str, Any]:
@@ -105,7 +113,7 @@ async def revoke_token(request: Request) -> Response:
     if query_token and body_token and query_token != body_token:
         raise QueryBodyMismatch("token")
     token = body_token or query_token
-    app = calling_app(request, form)
+    app = calling_app(request, {**form, "token": token} if token else form)
     if not token:
         raise InvalidOAuthParameter("token")
     emulator_of(request).revoke_token(app, token)
@@ -115,7 +123,9 @@ async def revoke_token(request: Request) -> Response:
 async def authorize(request: Request) -> Response:
     """Auto-approves for the default extension and redirects back with ``code`` and ``state``."""
     query = parse_form(request.url.query)
-    redirect_uri, code = emulator_of(request).authorize(query)
+    emulator = emulator_of(request)
+    count(emulator, request, emulator.login_subject(query), query.get("client_id") or UNKNOWN_CLIENT)
+    redirect_uri, code = emulator.authorize(query)
     params = {"code": code, **({"state": query["state"]} if "state" in query else {})}
     return RedirectResponse(_with_query(redirect_uri, params), status_code=302, headers=NO_STORE)
 

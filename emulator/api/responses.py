@@ -22,6 +22,11 @@ def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | Non
     return Response(to_json(body), status_code=status, media_type=JSON_TYPE, headers=headers)
 
 
+def json_bytes_response(content: bytes, status: int = 200) -> Response:
+    """A body ``to_json`` already wrote (pieces of it cached, e.g. call-log records)."""
+    return Response(content, status_code=status, media_type=JSON_TYPE)
+
+
 def no_content(headers: Mapping[str, str] | None = None) -> Response:
     return Response(status_code=204, headers=headers)
 
@@ -33,5 +38,10 @@ def iso(when: float | None) -> str | None:
 
 
 def base_url(request: Request) -> str:
-    """``scheme://host[:port]`` as the client addressed us: what absolute ``uri`` fields start with."""
-    return f"{request.url.scheme}://{request.headers.get('host') or request.url.netloc}"
+    """``scheme://host[:port]`` as the client addressed us: what absolute ``uri`` fields start with
+    (read from the scope: building ``request.url`` costs more than the rest of a RingOut GET)."""
+    host = request.headers.get("host")
+    if not host:
+        server = request.scope.get("server") or ("localhost", 80)
+        host = f"{server[0]}:{server[1]}"
+    return f"{request.scope['scheme']}://{host}"

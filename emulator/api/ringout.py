@@ -28,8 +28,12 @@ def _answer(request: Request, spelling: str, result: CallResult) -> Response:
     uri = (
         f"{base_url(request)}/restapi/v1.0/account/{call.account_id}/extension/{call.extension_id}/{spelling}/{call.id}"
     )
-    headers = {"X-Emulator-Scenario": call.scenario.name, "X-Emulator-Scenario-Source": call.scenario_source}
-    return json_response(ringout_json(call, result.view, uri), headers=headers)
+    response = json_response(ringout_json(call, result.view, uri))
+    response.raw_headers += [  # Starlette's raw list: a dict of headers is re-encoded on every response
+        (b"x-emulator-scenario", call.scenario.name.encode()),
+        (b"x-emulator-scenario-source", call.scenario_source.encode()),
+    ]
+    return response
 
 
 def _create(spelling: str) -> Endpoint:

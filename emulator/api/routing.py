@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.api.errors import error_response
+from emulator.api.journal import STATE_KEYS
 from emulator.core.errors import ControlTokenRequired
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -26,11 +27,22 @@ TOKEN_HEADER = "x-emulator-control-token"
 # dashboard's page and assets (they hold no data; what the page shows it fetches with the token).
 UNGUARDED = ("/health", "/ready", "/openapi.yaml", "/docs", "/ui")
 UNGUARDED_PREFIXES = ("/docs/", "/ui/")
+OPERATION_KEY = STATE_KEYS["operation"]
+
+
+class OperationRoute(Route):
+    """A route that notes its name (the operationId) in the request's state when it answers: what
+    rate limits count against and the journal records."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] in self.methods:  # type: ignore[operator]
+            scope.setdefault("state", {})[OPERATION_KEY] = self.name
+        await super().handle(scope, receive, send)
 
 
 def route(method: str, path: str, endpoint: Endpoint, name: str) -> Route:
     """A route serving only ``method`` (Starlette would add HEAD to a GET), named ``name``."""
-    made = Route(path, endpoint, methods=[method], name=name)
+    made = OperationRoute(path, endpoint, methods=[method], name=name)
     made.methods = {method}
     return made
 

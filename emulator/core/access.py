@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from emulator.core.clock import Clock
-from emulator.core.directory import App, Directory, Extension
+from emulator.core.directory import Account, App, Directory, Extension
 from emulator.core.errors import (
     AuthorizationHeaderMissing,
     ExtendedScopeRequired,
@@ -35,6 +35,8 @@ class Access:
 RINGOUT = Access("RingOut", "RingOut")
 READ_FORWARDING_NUMBERS = Access("ReadAccounts", "ReadUserForwardingFlipNumbers")
 READ_EXTENSION = Access("ReadAccounts", "ReadExtensions")
+READ_CALL_LOG = Access("ReadCallLog", "ReadCallLog")
+READ_ACCOUNT = Access("ReadAccounts", "ReadCompanyInfo")
 
 
 class Gate:
@@ -43,7 +45,11 @@ class Gate:
         self.tokens = tokens
         self.clock = clock
         self.lenient = lenient
-        everything = frozenset(p for app in directory.apps for p in app.permissions) | {"RingOut", "ReadAccounts"}
+        everything = frozenset(p for app in directory.apps for p in app.permissions) | {
+            "RingOut",
+            "ReadAccounts",
+            "ReadCallLog",
+        }
         lenient_app = App("lenient-mode", None, "any bearer token (lenient mode)", tuple(sorted(everything)))
         self._anyone = Session("0", lenient_app, directory.default_extension, everything, "lenient")
 
@@ -73,3 +79,15 @@ class Gate:
         if other.account_id != own.account_id:
             raise ResourceNotFound("extensionId")
         raise ExtendedScopeRequired(access.user_permission)
+
+    def account(self, session: Session, account_ref: str, access: Access) -> Account:
+        """The account ``/account/{accountId}`` names (``~`` = the session's own), after the
+        app-permission check; another account answers 404 (lenient mode: any known account)."""
+        if access.app_permission not in session.scope:
+            raise InsufficientPermissions(access.app_permission)
+        own = session.extension.account_id
+        if account_ref in ("~", own):
+            return self.directory.account(own)
+        if session is self._anyone:
+            return self.directory.account(account_ref)
+        raise ResourceNotFound("accountId")

@@ -67,6 +67,10 @@ class CodeStore:
         self._codes[code] = CodeGrant(app, extension, uri, given, challenge, method or "plain", now + CODE_TTL)
         return code
 
+    def owner(self, code: str) -> Extension | None:
+        grant = self._codes.get(code)
+        return grant.extension if grant is not None else None
+
     def redeem(self, app: App, code: str, redirect_uri: str | None, verifier: str | None, now: float) -> CodeGrant:
         """The grant behind ``code``, used up; any failure also uses it up, as RFC 6749 advises."""
         grant = self._codes.pop(code, None)

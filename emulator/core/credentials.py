@@ -50,8 +50,11 @@ class Credentials:
     def app(self, client_id: str) -> App | None:
         return self._apps.get(client_id)
 
+    def jwt_owner(self, assertion: str) -> Extension | None:
+        return self._by_jwt.get(assertion)
+
     def by_jwt(self, assertion: str) -> Extension:
-        extension = self._by_jwt.get(assertion)
+        extension = self.jwt_owner(assertion)
         if extension is None:
             raise InvalidResourceOwnerCredentials()
         return _may_log_in(extension)

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NoReturn
 
 from emulator.core.access import Access, Gate
 from emulator.core.auth_codes import CodeStore
 from emulator.core.call import CallView, ClockMode, RingOutCall
+from emulator.core.call_log import CallLog, LogEntry, LogPage, LogQuery
+from emulator.core.call_record import CallRecord, call_record
 from emulator.core.choice import Source, Sources, choose, lookup
 from emulator.core.clock import Clock, ManualClock
 from emulator.core.clock_control import ControlledClock
 from emulator.core.credentials import Credentials
 from emulator.core.dialing import RingOutRequest, plan_call
-from emulator.core.directory import App, Directory, Extension
+from emulator.core.directory import Account, App, Directory, Extension
 from emulator.core.errors import ControlConflict, InvalidParameterDetail, ResourceNotFound
 from emulator.core.ids import IdSource, fresh
 from emulator.core.legs import Leg, LegAction
 from emulator.core.magic_numbers import MagicTable
 from emulator.core.oauth import OAuthServer
 from emulator.core.phone import Validation
+from emulator.core.rate_limits import Bucket, Group, Policy, RateLimitConfig, RateLimiter, RateLimitMode
 from emulator.core.rules import MAX_RULES, Match, Rule, RuleBook, RuleBookFull
 from emulator.core.scenario import Scenario, check_name
 from emulator.core.store import CallStore
@@ -28,7 +31,7 @@ from emulator.core.timeline import TimelineEntry, timeline
 from emulator.core.tokens import Session, TokenStore
 
 MAX_UPLOADED_SCENARIOS = 1000
-RESET_SCOPES = ("calls", "tokens", "rules", "scenarios", "clock", "ids")
+RESET_SCOPES = ("calls", "tokens", "rules", "scenarios", "clock", "ids", "rate-limits", "call-log")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,9 @@ class EmulatorConfig:
     lenient_auth: bool
     max_sessions: int
     speed: float
+    rate_limits: RateLimitConfig
+    call_log_delay_seconds: float
+    max_call_records: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +87,13 @@ class Emulator:
         self.queue = RuleBook()
         self.rules = RuleBook()
         self.magic = MagicTable()
+        self.rate_limits = RateLimiter(self.clock, config.rate_limits)
+        # consume(operation, user, app): count a request of ``operation`` (an operationId) against
+        # its group's bucket; raises ``RateLimitExceeded`` when refused; ``None``: not throttled.
+        # Bound once (no extra call on every request's path).
+        self.consume: Callable[[str, str, str], Bucket | None] = self.rate_limits.consume
+        self.call_log = CallLog(config.max_call_records)
+        self.call_log_delay = config.call_log_delay_seconds
 
     def reset(self, scopes: Iterable[str] = RESET_SCOPES) -> None:
         """Back to the state at start for each scope (see ``RESET_SCOPES``)."""
@@ -89,10 +102,21 @@ class Emulator:
         if unknown:
             raise InvalidParameterDetail("scopes", detail=f"Unknown scope {unknown}; valid: {', '.join(RESET_SCOPES)}")
         for scope in chosen:
-            getattr(self, f"_reset_{scope}")()
+            getattr(self, f"_reset_{scope.replace('-', '_')}")()
 
     def _reset_calls(self) -> None:
+        self.call_log.drop_ending_after(self.clock.now())  # the log outlives ended calls, not live ones
         self.calls.clear()
+
+    def _reset_call_log(self) -> None:
+        """No records, the configured delay; calls still live will still be logged when they end."""
+        self.call_log.clear()
+        self.call_log_delay = self.config.call_log_delay_seconds
+        now = self.clock.now()
+        for call in self.calls:
+            end = call.scheduled_end()
+            if end is not None and call.view(now).ended_at is None:
+                self.call_log.put(call, end)
 
     def _reset_tokens(self) -> None:
         self.tokens.clear()
@@ -118,6 +142,9 @@ class Emulator:
     def _reset_ids(self) -> None:
         self.ids.reseed(self.config.seed)
 
+    def _reset_rate_limits(self) -> None:
+        self.rate_limits.reset()
+
     def create_ringout(self, extension: Extension, request: RingOutRequest, scenario_header: str | None) -> CallResult:
         account = self.directory.account(extension.account_id)
         plan = plan_call(request, account, extension, self.config.phone_validation)
@@ -138,6 +165,7 @@ class Emulator:
             mode=self.clock.mode,
         )
         self.calls.add(call, now)
+        self._log(call, now)
         if choice.rule_id is not None:
             (self.queue if choice.source is Source.QUEUE else self.rules).use(choice.rule_id)
         return CallResult(call, call.view(now))
@@ -147,6 +175,7 @@ class Emulator:
         view = call.poll(self.clock.now())
         if view.ended_at is not None:
             self.calls.ended()  # a poll may have ended it: a store full of live calls has room again
+            self.call_log.put(call, view.ended_at)
         return CallResult(call, view)
 
     def cancel_ringout(self, extension: Extension, call_id: str) -> tuple[bool, CallResult]:
@@ -155,6 +184,7 @@ class Emulator:
         cancelled = call.cancel(now)
         if cancelled:
             self.calls.ended()
+            self.call_log.put(call, now)
         return cancelled, CallResult(call, call.view(now))
 
     def _owned(self, extension: Extension, call_id: str) -> RingOutCall:
@@ -165,9 +195,17 @@ class Emulator:
 
     # --- who is calling -------------------------------------------------------------------
 
-    def authenticate(self, token: str | None, account_ref: str, extension_ref: str, access: Access) -> Extension:
-        """The extension a ``/restapi/v1.0`` path names, for the session ``token`` opens."""
-        return self.gate.extension(self.gate.session(token), account_ref, extension_ref, access)
+    def authenticate(
+        self, token: str | None, account_ref: str, extension_ref: str, access: Access
+    ) -> tuple[Session, Extension]:
+        """The session ``token`` opens and the extension a ``/restapi/v1.0`` path names for it."""
+        session = self.gate.session(token)
+        return session, self.gate.extension(session, account_ref, extension_ref, access)
+
+    def authenticate_account(self, token: str | None, account_ref: str, access: Access) -> tuple[Session, Account]:
+        """The session ``token`` opens and the account a ``/restapi/v1.0/account/{accountId}`` path names."""
+        session = self.gate.session(token)
+        return session, self.gate.account(session, account_ref, access)
 
     def home_country(self, extension: Extension) -> str:
         return self.directory.account(extension.account_id).home_country
@@ -184,6 +222,29 @@ class Emulator:
     def authorize(self, query: Mapping[str, str]) -> tuple[str, str]:
         """Auto-approved for the default extension: (redirect URI, code)."""
         return self.oauth.authorize(query, self.directory.default_extension)
+
+    # --- rate limits -----------------------------------------------------------------------
+
+    def login_subject(self, form: Mapping[str, str]) -> str:
+        """The user an OAuth request (token, revoke, authorize) is counted for, before anything in
+        it is checked: the extension its JWT, refresh token, code or token belongs to (authorize:
+        the extension it approves for), else the username it gives, else ``unknown``."""
+        owner = self.directory.default_extension if "response_type" in form else self.oauth.owner(form)
+        if owner is not None:
+            return owner.id
+        username = form.get("username")
+        return f"{username}*{form.get('extension', '')}".rstrip("*") if username else "unknown"
+
+    def rate_limit_policies(self) -> tuple[RateLimitMode, dict[Group, Policy]]:
+        return self.rate_limits.config.mode, self.rate_limits.policies
+
+    def rate_limit_buckets(self) -> list[Bucket]:
+        return list(self.rate_limits.buckets())
+
+    def update_rate_limits(
+        self, mode: RateLimitMode | None, limits: Mapping[Group, int], window: float | None, penalty: float | None
+    ) -> None:
+        self.rate_limits.update(mode, limits, window, penalty)
 
     # --- control plane -------------------------------------------------------------------
 
@@ -308,7 +369,63 @@ class Emulator:
         view = call.force(leg, action, now)
         if view.ended_at is not None:
             self.calls.ended()
+            self.call_log.put(call, view.ended_at)
+        else:
+            self.call_log.drop(call)  # left its scenario: only another forced leg can end it now
         return CallResult(call, view)
+
+    def _log(self, call: RingOutCall, now: float) -> None:
+        """Log ``call`` if its end is already determined (see ``core.call_log``)."""
+        end = call.view(now).ended_at
+        end = call.scheduled_end() if end is None else end
+        if end is not None:
+            self.call_log.put(call, end)
+
+    # --- call log, active calls, account ---------------------------------------------------
+
+    def call_log_entries(self, extension: Extension, query: LogQuery) -> LogPage:
+        """A page of the extension's call log as visible now, newest first, and the total."""
+        owner = (extension.account_id, extension.id)
+        return self.call_log.query(owner, query, self.clock.now() - self.call_log_delay)
+
+    def record_of(self, entry: LogEntry) -> CallRecord:
+        return call_record(entry.call, entry.ended_at, self.clock.now())
+
+    def call_log_page(self, extension: Extension, query: LogQuery) -> tuple[list[CallRecord], int]:
+        page = self.call_log_entries(extension, query)
+        return [self.record_of(e) for e in page.entries], page.total
+
+    def call_log_record(self, extension: Extension, record_id: str) -> CallRecord:
+        now = self.clock.now()
+        entry = self.call_log.get(record_id)
+        if (
+            entry is None
+            or (entry.call.account_id, entry.call.extension_id) != (extension.account_id, extension.id)
+            or entry.ended_at > now - self.call_log_delay
+        ):
+            raise ResourceNotFound("callRecordId")
+        return call_record(entry.call, entry.ended_at, now)
+
+    def active_calls(self, extension: Extension) -> list[CallRecord]:
+        """The extension's calls in progress, newest first."""
+        now = self.clock.now()
+        live = [
+            call
+            for call in self.calls
+            if call.extension_id == extension.id
+            and call.account_id == extension.account_id
+            and self.calls.get(call.id, now) is not None
+            and call.view(now).ended_at is None
+        ]
+        live.reverse()
+        return [call_record(call, None, now) for call in live]
+
+    def call_log_settings(self) -> tuple[float, int, int]:
+        """(delay in seconds, cap on records, records kept)."""
+        return self.call_log_delay, self.call_log.max_records, len(self.call_log)
+
+    def set_call_log_delay(self, seconds: float) -> None:
+        self.call_log_delay = seconds
 
 
 def _add(book: RuleBook, what: str, name: str, match: Match, times: int | None) -> Rule:

@@ -383,3 +383,24 @@ class InvalidScenario(EmulatorError):
 
     def __init__(self, problems: str) -> None:
         super().__init__(problems=problems, parameterName="body")
+
+
+class RateLimitExceeded(EmulatorError):
+    """A request over its usage-plan group's limit, or during the penalty that follows.
+    ``bucket`` is the ``emulator.core.rate_limits.Bucket`` that refused it."""
+
+    status = 429
+    error_code = "CMN-301"
+    template = "Request rate exceeded"
+
+    def __init__(self, bucket: Any, retry_after: int) -> None:
+        super().__init__()
+        self.bucket = bucket
+        self.retry_after = retry_after
+
+
+class AuthRateLimitExceeded(OAuthError, RateLimitExceeded):
+    """The same refusal on an OAuth endpoint (Auth group), in the OAuth error shape."""
+
+    status = 429
+    oauth_error = "invalid_request"

@@ -64,6 +64,16 @@ class OAuthServer:
         scope = self._scope(app, form.get("scope"))
         return self.tokens.open(app, extension, scope, ttls, form.get("endpoint_id") or None, now)
 
+    def owner(self, form: Form) -> Extension | None:
+        """The extension a request's credential (JWT, refresh token, token, code) belongs to, if
+        it is known; nothing is checked or used up."""
+        if "assertion" in form:
+            return self.credentials.jwt_owner(form["assertion"])
+        if "code" in form:
+            return self.codes.owner(form["code"])
+        token = form.get("refresh_token") or form.get("token")
+        return self.tokens.owner(token) if token else None
+
     def revoke(self, app: App, token: str) -> None:
         """``POST /restapi/oauth/revoke``: ends the token's whole session; unknown tokens are no error."""
         self.tokens.revoke(token, app)

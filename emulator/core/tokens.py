@@ -110,6 +110,11 @@ class TokenStore:
         session = self._access.get(token)
         return session if session is not None and now < session.access_expires_at else None
 
+    def owner(self, token: str) -> Extension | None:
+        """The extension an access or refresh token was issued to (checks nothing)."""
+        session = self._access.get(token) or self._refresh.get(token)
+        return session.extension if session is not None else None
+
     def rotate(self, app: App, refresh_token: str, ttls: Ttls, now: float) -> Session:
         """Refresh: a new pair for the same session; the old access token dies at once, the old
         refresh token answers OAU-211 from now on."""

@@ -1,4 +1,4 @@
-"""In tests/api every client checks every RingOut response against the official spec."""
+"""In tests/api every client checks every RingOut and call-log response against the official spec."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.api.call_log_checks import check_call_log_response
 from tests.api.helpers import check_against_spec
 
 
@@ -16,6 +17,7 @@ def make_client(make_client: Callable[..., TestClient]) -> Callable[..., TestCli
     def make(**settings: Any) -> TestClient:
         client = make_client(**settings)
         client.event_hooks["response"].append(check_against_spec)
+        client.event_hooks["response"].append(check_call_log_response)
         return client
 
     return make

@@ -87,7 +87,7 @@ CASES: list[tuple[str, Any, Case]] = [
 @pytest.fixture(scope="module")
 def stateless() -> Iterator[TestClient]:
     """One app for the requests below: each is refused before it can create a call."""
-    app = create_app(Settings(clock="manual", auth="lenient"), clock=ManualClock(0))
+    app = create_app(Settings(clock="manual", auth="lenient", rate_limits="off"), clock=ManualClock(0))
     with TestClient(app, raise_server_exceptions=False, headers={"Authorization": "Bearer test"}) as client:
         client.event_hooks["response"].append(check_against_spec)
         yield client

@@ -63,7 +63,8 @@ def start_emulator() -> Iterator[Callable[..., Running]]:
     started: list[Running] = []
 
     def start(**settings: Any) -> Running:
-        server = EmulatorServer(create_app(Settings(**{"clock": "manual", **settings}))).start()
+        # rate limits off unless asked for, as in the API tests: these tests make calls quickly on purpose
+        server = EmulatorServer(create_app(Settings(**{"clock": "manual", "rate_limits": "off", **settings}))).start()
         http = httpx.Client(base_url=server.url, timeout=10)
         login = http.post("/restapi/oauth/token", data=JWT, auth=CREDENTIALS)
         assert login.status_code == 200, login.text

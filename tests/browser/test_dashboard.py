@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import Browser, Page, expect
 
+from emulator.api.control import SCOPES
 from tests.browser.conftest import RINGOUT, Running, open_dashboard
 
 
@@ -243,3 +244,10 @@ def test_on_a_real_clock_a_call_moves_on_the_page_by_itself(
     expect(item.locator(".actions").first).to_have_text("ended")
     assert fast.messages == []
     page.close()
+
+
+def test_the_reset_dialog_offers_every_scope_the_control_plane_has(page: Page) -> None:
+    page.get_by_role("button", name="Reset…").click()
+    boxes = page.locator("#reset-scopes input")
+    expect(boxes).to_have_count(len(SCOPES))
+    assert [boxes.nth(i).get_attribute("value") for i in range(len(SCOPES))] == list(SCOPES)

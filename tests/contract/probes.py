@@ -142,6 +142,60 @@ def directory_probes() -> list[Probe]:
     ]
 
 
+NO_CALL_LOG = ("emulator-no-ringout-client-id", "emulator-no-ringout-client-secret")  # an app without ReadCallLog
+
+
+def _ended_logged_call(client: TestClient) -> str:
+    """A call whose record is visible: created, the delay set to 0, the clock past its end."""
+    _create(client, "ring-out")
+    assert client.put(f"{CONTROL}/call-log/settings", json={"delaySeconds": 0}).status_code == 200
+    assert client.post(f"{CONTROL}/clock/advance", json={"seconds": 60}).status_code == 200
+    records = client.get(f"{OWN}/call-log").json()["records"]
+    record_id: str = records[0]["id"]
+    return record_id
+
+
+def _logged_in_as(url: str, auth: tuple[str, str], scope: str | None = None) -> Send:
+    """GET ``url`` with a token of the app ``auth`` (its scope narrowed to ``scope``)."""
+
+    def run(client: TestClient) -> httpx.Response:
+        grant = JWT_GRANT if scope is None else {**JWT_GRANT, "scope": scope}
+        token: str = client.post("/restapi/oauth/token", data=grant, auth=auth).json()["access_token"]
+        response: httpx.Response = client.get(url, headers={"Authorization": f"Bearer {token}"})
+        return response
+
+    return run
+
+
+def call_log_probes() -> list[Probe]:
+    log, record, active = f"{BASE}/call-log", f"{BASE}/call-log/{{callRecordId}}", f"{BASE}/active-calls"
+    account = "/restapi/v1.0/account/{accountId}"
+    settings, advance = ("PUT", f"{CONTROL}/call-log/settings"), ("POST", f"{CONTROL}/clock/advance")
+    needs = frozenset({settings, advance, ("POST", f"{BASE}/ring-out")})
+    return [
+        Probe("GET", log, 200, lambda c: c.get(f"{OWN}/call-log", params={"view": "Detailed"})),
+        Probe("GET", log, 400, lambda c: c.get(f"{OWN}/call-log", params={"view": "Full"})),
+        Probe("GET", log, 403, _logged_in_as(f"{OWN}/call-log", NO_CALL_LOG), STRICT, frozenset({TOKEN})),
+        Probe("GET", log, 404, lambda c: c.get(f"{UNKNOWN_ACCOUNT}/call-log")),
+        *_strict_probes("GET", log, f"{OWN}/call-log", f"{OTHER}/call-log"),
+        Probe("GET", record, 200, lambda c: c.get(f"{OWN}/call-log/{_ended_logged_call(c)}"), {}, needs),
+        Probe("GET", record, 207, lambda c: c.get(f"{OWN}/call-log/{_ended_logged_call(c)},unknown"), {}, needs),
+        Probe("GET", record, 400, lambda c: c.get(f"{OWN}/call-log/{','.join(['x'] * 51)}")),
+        Probe("GET", record, 404, lambda c: c.get(f"{OWN}/call-log/unknown")),
+        *_strict_probes("GET", record, f"{OWN}/call-log/unknown", f"{OTHER}/call-log/unknown"),
+        Probe("GET", active, 200, lambda c: (_create(c, "ring-out"), c.get(f"{OWN}/active-calls"))[1]),
+        Probe("GET", active, 400, lambda c: c.get(f"{OWN}/active-calls", params={"perPage": "none"})),
+        Probe("GET", active, 404, lambda c: c.get(f"{UNKNOWN_ACCOUNT}/active-calls")),
+        *_strict_probes("GET", active, f"{OWN}/active-calls", f"{OTHER}/active-calls"),
+        Probe("GET", account, 200, lambda c: c.get("/restapi/v1.0/account/~")),
+        Probe("GET", account, 401, lambda c: c.get("/restapi/v1.0/account/~"), STRICT, frozenset({TOKEN})),
+        Probe(
+            "GET", account, 403, _logged_in_as("/restapi/v1.0/account/~", CLIENT, "RingOut"), STRICT, frozenset({TOKEN})
+        ),
+        Probe("GET", account, 404, lambda c: c.get("/restapi/v1.0/account/1")),
+    ]
+
+
 def control_probes() -> list[Probe]:
     return [
         Probe("GET", f"{CONTROL}/health", 200, lambda c: c.get(f"{CONTROL}/health")),
@@ -151,10 +205,46 @@ def control_probes() -> list[Probe]:
     ]
 
 
+ONE_PER_WINDOW = {"rate_limits": "platform", "rate_limit_heavy": 1, "rate_limit_light": 1, "rate_limit_auth": 1}
+
+
+def twice(send: Send) -> Send:
+    """The second of two requests, with every group's limit at 1: 429."""
+    return lambda c: (send(c), send(c))[1]
+
+
+def throttled_probes() -> list[Probe]:
+    token, revoke, authorize = "/restapi/oauth/token", "/restapi/oauth/revoke", "/restapi/oauth/authorize"
+    code_request = {"response_type": "code", "client_id": CLIENT[0], "redirect_uri": "http://localhost/callback"}
+    probes = [
+        Probe("POST", token, 429, twice(lambda c: c.post(token, data=JWT_GRANT, auth=CLIENT)), ONE_PER_WINDOW),
+        Probe("POST", revoke, 429, twice(lambda c: c.post(revoke, data={"token": "x"}, auth=CLIENT)), ONE_PER_WINDOW),
+        Probe("GET", authorize, 429, twice(lambda c: c.get(authorize, params=code_request)), ONE_PER_WINDOW),
+        Probe(
+            "GET", f"{BASE}/forwarding-number", 429, twice(lambda c: c.get(f"{OWN}/forwarding-number")), ONE_PER_WINDOW
+        ),
+        Probe("GET", BASE, 429, twice(lambda c: c.get(OWN)), ONE_PER_WINDOW),
+    ]
+    for spelling in ("ring-out", "ringout"):
+        probes += _throttled_ringout(spelling)
+    return probes
+
+
+def _throttled_ringout(spelling: str) -> list[Probe]:
+    url, item = f"{OWN}/{spelling}", f"{BASE}/{spelling}/{{ringoutId}}"
+    return [
+        Probe("POST", f"{BASE}/{spelling}", 429, twice(lambda c: c.post(url, json=SEED_SAMPLE)), ONE_PER_WINDOW),
+        Probe("GET", item, 429, twice(lambda c: c.get(f"{url}/x")), ONE_PER_WINDOW),
+        Probe("DELETE", item, 429, twice(lambda c: c.delete(f"{url}/x")), ONE_PER_WINDOW),
+    ]
+
+
 PROBES = [
+    *throttled_probes(),
     *ringout_probes("ring-out"),
     *ringout_probes("ringout"),
     *oauth_probes(),
     *directory_probes(),
+    *call_log_probes(),
     *control_probes(),
 ]

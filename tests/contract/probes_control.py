@@ -26,6 +26,7 @@ NAMED, RULE, CALL, LEG = (
 UPLOAD = {"description": "Callee busy at once.", "steps": [{"at": 0, "caller": "Success", "callee": "Busy"}]}
 REAL = {"clock": "real"}
 LOCKED = {"control_token": "secret"}
+LIMITS, REPORT = f"{CONTROL}/rate-limits", f"{CONTROL}/report"
 RINGOUT_POST = ("POST", "/restapi/v1.0/account/{accountId}/extension/{extensionId}/ring-out")
 
 
@@ -160,8 +161,28 @@ def control_plane_probes() -> list[Probe]:
         Probe("GET", f"{REQUESTS}/count", 200, _send("GET", f"{REQUESTS}/count", params={"status": 200})),
         Probe("GET", f"{REQUESTS}/count", 400, _send("GET", f"{REQUESTS}/count", params={"status": "ok"})),
         _locked("GET", f"{REQUESTS}/count", f"{REQUESTS}/count"),
+        Probe("GET", LIMITS, 200, _send("GET", LIMITS)),
+        _locked("GET", LIMITS, LIMITS),
+        Probe("PUT", LIMITS, 200, _send("PUT", LIMITS, json={"limits": {"light": 5}, "penaltySeconds": 1})),
+        Probe("PUT", LIMITS, 400, _send("PUT", LIMITS, json={"limits": {"light": 0}})),
+        _locked("PUT", LIMITS, LIMITS),
+        Probe("GET", REPORT, 200, lambda c: (_call(c), c.get(REPORT))[1], {}, calls_need),
+        Probe("GET", REPORT, 400, _send("GET", REPORT, params={"format": "pdf"})),
+        _locked("GET", REPORT, REPORT),
         *docs_probes(),
         *dashboard_probes(),
+        *call_log_settings_probes(),
+    ]
+
+
+def call_log_settings_probes() -> list[Probe]:
+    settings = f"{CONTROL}/call-log/settings"
+    return [
+        Probe("GET", settings, 200, _send("GET", settings)),
+        _locked("GET", settings, settings),
+        Probe("PUT", settings, 200, _send("PUT", settings, json={"delaySeconds": 0})),
+        Probe("PUT", settings, 400, _send("PUT", settings, json={"delaySeconds": -1})),
+        _locked("PUT", settings, settings),
     ]
 
 

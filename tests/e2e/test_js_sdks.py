@@ -41,7 +41,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[EmulatorServer]:
-    with EmulatorServer(create_app(Settings(clock="manual", auth="strict")), port=0) as running:
+    with EmulatorServer(create_app(Settings(clock="manual", auth="strict", rate_limits="off")), port=0) as running:
         yield running
 
 

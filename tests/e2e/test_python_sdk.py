@@ -30,7 +30,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture(scope="module")
 def server(clock: ManualClock) -> Iterator[EmulatorServer]:
-    app = create_app(Settings(clock="manual", auth="strict"), clock=clock)
+    app = create_app(Settings(clock="manual", auth="strict", rate_limits="off"), clock=clock)
     with EmulatorServer(app, port=0) as running:
         yield running
 

@@ -64,6 +64,14 @@ def test_force_a_leg(ringout, ringout_client):
     assert ringout.call(call_id)["status"]["callerStatus"] == "NoAnswer"
 
 
+def test_the_call_log(ringout, ringout_client):
+    assert ringout.set_call_log_delay(0)["delaySeconds"] == 0
+    create(ringout_client)
+    ringout.advance(60)
+    records = ringout_client.get(RINGOUT.replace("ring-out", "call-log"), headers=AUTH).json()["records"]
+    assert [r["result"] for r in records] == ["Call connected"]
+
+
 @pytest.mark.ringout(clock="poll")
 def test_poll_clock_with_a_url(ringout, ringout_url):
     import httpx
@@ -90,7 +98,7 @@ def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 
 
 def test_fixtures_and_marker_in_process(pytester: pytest.Pytester) -> None:
-    _run(pytester).assert_outcomes(passed=5)
+    _run(pytester).assert_outcomes(passed=6)
 
 
 def test_tests_are_isolated_whatever_the_order(pytester: pytest.Pytester) -> None:
@@ -118,7 +126,7 @@ def test_same_tests_pass_against_an_external_emulator(
     pytester: pytest.Pytester, external: str, external_app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("RINGOUT_EMULATOR_CONTROL_TOKEN", "ctl-token")
-    _run(pytester, f"--ringout-url={external}").assert_outcomes(passed=5)
+    _run(pytester, f"--ringout-url={external}").assert_outcomes(passed=6)
     journal = external_app.state.journal  # the last test's requests reached this server
     assert [(e.method, e.status) for e in journal] == [("POST", 200), ("GET", 200), ("GET", 200), ("GET", 200)]
 

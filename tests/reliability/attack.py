@@ -38,6 +38,7 @@ PATH_VALUES = {
     "leg": "callee",
     "ruleId": "no-such-rule",
     "asset": "swagger-ui.css",
+    "callRecordId": "no-such-record",
 }
 CALL_PARAMS = ("ringoutId", "callId")
 APP_ID, APP_SECRET = "emulator-client-id", "emulator-client-secret"  # the bundled accounts file's app
@@ -54,7 +55,7 @@ def served(*flags: str, name: str = "emulator") -> Any:
 
     @pytest.fixture(scope="module", name=name)
     def emulator() -> Iterator[Emulator]:
-        with launch(*flags) as running:
+        with launch("--rate-limits", "off", *flags) as running:  # floods of one user would be 429s
             yield running
 
     return emulator

@@ -21,7 +21,7 @@ from tests.reliability.attack import Emulator, client_for
 
 @pytest.fixture
 def live_server(manual_clock: ManualClock) -> Iterator[EmulatorServer]:
-    settings = Settings(clock="manual", auth="lenient", max_calls=5_000)
+    settings = Settings(clock="manual", auth="lenient", max_calls=5_000, rate_limits="off")
     interval = sys.getswitchinterval()
     sys.setswitchinterval(0.001)
     try:

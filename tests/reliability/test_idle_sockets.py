@@ -39,7 +39,18 @@ def low_soft_limit() -> None:
 
 @pytest.mark.usefixtures("room_for_the_sockets")
 def test_real_clients_are_served_with_1000_idle_sockets_open() -> None:
-    args = ("--auth", "lenient", "--clock", "manual", "--idle-timeout", "60", "--log-level", "warning")
+    args = (
+        "--auth",
+        "lenient",
+        "--clock",
+        "manual",
+        "--idle-timeout",
+        "60",
+        "--log-level",
+        "warning",
+        "--rate-limits",
+        "off",
+    )
     with running_emulator(*args, preexec_fn=low_soft_limit) as emulator:
         idle = [RawConnection(emulator.port) for _ in range(IDLE)]
         try:

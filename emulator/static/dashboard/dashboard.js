@@ -14,7 +14,7 @@
   const TITLE = document.title;
   const JOURNAL_LIMIT = 100;
   const CALLS_SHOWN = 50; // the newest; a store of thousands would make a page nobody reads
-  const RESET_SCOPES = ["calls", "tokens", "journal", "rules", "scenarios", "clock", "ids"];
+  const RESET_SCOPES = ["calls", "tokens", "journal", "rules", "scenarios", "clock", "ids", "rate-limits", "call-log"]; // = control.SCOPES (a test checks)
   const LEG_ACTIONS = {
     ringing: [["answer", "Answer"], ["busy", "Busy"], ["no_answer", "No answer"], ["reject", "Reject"]],
     talking: [["hang_up", "Hang up"]],

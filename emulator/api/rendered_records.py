@@ -1,0 +1,52 @@
+"""Call-log records already written as JSON, the oldest written out first (at most ``SIZE`` per
+view and base URL, about 1 KiB each; at most ``VIEWS`` such pairs): apps poll the newest page of
+their log, and a record that is visible never changes (its call has ended; only a record not yet
+visible can still move its end, so the end is checked on every hit). A record is found by its log
+entry's sequence number, never reused by one log, not even after a reset."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+from emulator.core.call_log import LogEntry
+
+SIZE = 4096
+VIEWS = 8  # (view, base URL) pairs kept: a client sending many Host headers cannot grow this
+Bucket = OrderedDict[int, tuple[float, bytes]]
+
+
+class RenderedRecords:
+    def __init__(self, size: int = SIZE) -> None:
+        self.size = size
+        self._buckets: OrderedDict[tuple[bool, str], Bucket] = OrderedDict()
+
+    def __len__(self) -> int:
+        return sum(len(bucket) for bucket in self._buckets.values())
+
+    def records(
+        self, entries: Sequence[LogEntry], detailed: bool, base: str, render: Callable[[LogEntry], bytes]
+    ) -> list[bytes]:
+        """Each entry's JSON, from the cache or ``render`` (then kept)."""
+        bucket = self._bucket(detailed, base)
+        out: list[bytes] = []
+        for entry in entries:
+            found = bucket.get(entry.seq)
+            if found is not None and found[0] == entry.ended_at:
+                out.append(found[1])
+                continue
+            made = render(entry)
+            bucket[entry.seq] = (entry.ended_at, made)
+            if len(bucket) > self.size:
+                bucket.popitem(last=False)
+            out.append(made)
+        return out
+
+    def _bucket(self, detailed: bool, base: str) -> Bucket:
+        key = (detailed, base)
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            bucket = self._buckets[key] = OrderedDict()
+            if len(self._buckets) > VIEWS:
+                self._buckets.popitem(last=False)
+        return bucket

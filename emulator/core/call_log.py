@@ -1,0 +1,185 @@
+"""The call log: one entry per RingOut whose end is known, kept after the call store has let
+the call go, bounded (oldest entries first), each extension's entries sorted by start time.
+
+An entry is written as soon as a call's end is determined, which the facade always sees: at
+creation for a call the clock alone ends (its scenario fixes the end), at the poll that ends a
+poll-mode call, at a cancel, at the forced leg that ends a call (a forced leg that leaves the call
+live removes the entry written at creation: only the control plane can end it now). An entry holds
+the call and its end; whether it is visible is computed on read: ``ended_at + delay <= now``
+(the delay may change at run time; a clock moved back hides entries again). The record itself is
+derived from the call when read (``call_record``).
+
+Listing is O(log n + page + the entries near the visibility edge): entries that started before
+``cutoff - longest`` (the longest call ever logged for the extension) are certainly visible, so
+only those after it are looked at one by one."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right, insort
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from emulator.core.call import RingOutCall
+from emulator.core.call_record import call_record_id
+from emulator.core.sessions import session_id, telephony_session_id
+
+
+@dataclass(slots=True, eq=False)
+class LogEntry:
+    start: float
+    ended_at: float
+    seq: int
+    record_id: str
+    call: RingOutCall
+
+
+@dataclass(slots=True)
+class _Shelf:
+    """One extension's entries, sorted by (start, seq)."""
+
+    entries: list[LogEntry] = field(default_factory=list)
+    longest: float = 0.0  # never lowered: a stale maximum only widens the band looked at
+
+
+@dataclass(frozen=True, slots=True)
+class LogQuery:
+    date_from: float
+    date_to: float
+    phone_number: str | None = None  # digits only, no '+'
+    sessions: tuple[str, ...] = ()  # sessionId and / or telephonySessionId: the record must have each
+    directions: frozenset[str] | None = None  # None: any
+    types: frozenset[str] | None = None
+    page: int = 1
+    per_page: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class LogPage:
+    entries: list[LogEntry]  # newest first
+    total: int
+
+
+def _start(entry: LogEntry) -> float:
+    return entry.start
+
+
+def _order(entry: LogEntry) -> tuple[float, int]:
+    return entry.start, entry.seq
+
+
+class CallLog:
+    def __init__(self, max_records: int) -> None:
+        self.max_records = max_records
+        self._entries: OrderedDict[str, LogEntry] = OrderedDict()  # record id -> entry, oldest first
+        self._shelves: dict[tuple[str, str], _Shelf] = {}
+        self._sessions: dict[str, str] = {}  # sessionId or telephonySessionId -> record id
+        self._seq = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def put(self, call: RingOutCall, ended_at: float) -> None:
+        """The call ends (or ended) at ``ended_at``: write its entry, or move its end."""
+        record_id = call_record_id(call.id)
+        shelf = self._shelves.setdefault((call.account_id, call.extension_id), _Shelf())
+        shelf.longest = max(shelf.longest, ended_at - call.created_at)
+        entry = self._entries.get(record_id)
+        if entry is not None and entry.call is call:
+            entry.ended_at = ended_at
+            return
+        if entry is not None:  # a call id drawn again after an ids reset: the newer call's record wins
+            self._remove(entry)
+        if len(self._entries) >= self.max_records:
+            self._remove(next(iter(self._entries.values())))
+        self._seq += 1
+        entry = LogEntry(call.created_at, ended_at, self._seq, record_id, call)
+        self._entries[record_id] = entry
+        insort(shelf.entries, entry, key=_order)
+        self._sessions[session_id(call.id)] = record_id
+        self._sessions[telephony_session_id(call.id)] = record_id
+
+    def drop(self, call: RingOutCall) -> None:
+        entry = self._entries.get(call_record_id(call.id))
+        if entry is not None:
+            self._remove(entry)
+
+    def drop_ending_after(self, when: float) -> None:
+        """Forget the entries of calls that had not ended by ``when`` (their calls were reset)."""
+        for entry in [e for e in self._entries.values() if e.ended_at > when]:
+            self._remove(entry)
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._shelves.clear()
+        self._sessions.clear()
+
+    def get(self, record_id: str) -> LogEntry | None:
+        return self._entries.get(record_id)
+
+    def by_session(self, session: str) -> LogEntry | None:
+        """The entry of a ``sessionId`` or a ``telephonySessionId``."""
+        record_id = self._sessions.get(session)
+        return None if record_id is None else self._entries.get(record_id)
+
+    def query(self, owner: tuple[str, str], query: LogQuery, cutoff: float) -> LogPage:
+        """The page of ``owner``'s entries visible at ``cutoff`` (ended at or before it) that
+        started within [date_from, date_to], newest first."""
+        shelf = self._shelves.get(owner)
+        if shelf is None or not _kinds_match(query):
+            return LogPage([], 0)
+        if query.sessions:
+            return self._by_session(owner, query, cutoff)
+        entries = shelf.entries
+        lo = bisect_left(entries, query.date_from, key=_start)
+        hi = bisect_right(entries, min(query.date_to, cutoff), key=_start, lo=lo)
+        offset = (query.page - 1) * query.per_page
+        if query.phone_number is not None:
+            digits = query.phone_number
+            found = [e for e in entries[lo:hi] if e.ended_at <= cutoff and _has_number(e, digits)]
+            found.reverse()
+            return LogPage(found[offset : offset + query.per_page], len(found))
+        sure = min(max(bisect_right(entries, cutoff - shelf.longest, key=_start, lo=lo, hi=hi), lo), hi)
+        band = [e for e in entries[sure:hi] if e.ended_at <= cutoff]
+        band.reverse()
+        page = band[offset : offset + query.per_page]
+        first = max(0, offset - len(band))  # rank, newest first, within entries[lo:sure]
+        want = query.per_page - len(page)
+        top = sure - 1 - first
+        bottom = max(lo - 1, top - want)
+        if want > 0 and top >= lo:
+            page += entries[top:bottom:-1] if bottom >= 0 else entries[top::-1]
+        return LogPage(page, (sure - lo) + len(band))
+
+    def _by_session(self, owner: tuple[str, str], query: LogQuery, cutoff: float) -> LogPage:
+        entry = self.by_session(query.sessions[0])
+        found = (
+            entry is not None
+            and all(self._sessions.get(s) == entry.record_id for s in query.sessions)
+            and (entry.call.account_id, entry.call.extension_id) == owner
+            and query.date_from <= entry.start <= query.date_to
+            and entry.ended_at <= cutoff
+            and (query.phone_number is None or _has_number(entry, query.phone_number))
+        )
+        return LogPage([entry] if found and query.page == 1 and entry is not None else [], int(found))
+
+    def _remove(self, entry: LogEntry) -> None:
+        del self._entries[entry.record_id]
+        call = entry.call
+        shelf = self._shelves[(call.account_id, call.extension_id)]
+        index = bisect_left(shelf.entries, _order(entry), key=_order)
+        del shelf.entries[index]
+        self._sessions.pop(session_id(call.id), None)
+        self._sessions.pop(telephony_session_id(call.id), None)
+
+
+def _has_number(entry: LogEntry, digits: str) -> bool:
+    return digits in (entry.call.from_number.lstrip("+"), entry.call.to_number.lstrip("+"))
+
+
+def kinds_match(directions: frozenset[str] | None, types: frozenset[str] | None) -> bool:
+    """A RingOut record is an Outbound Voice call: does a direction / type filter admit it?"""
+    return (directions is None or "Outbound" in directions) and (types is None or "Voice" in types)
+
+
+def _kinds_match(query: LogQuery) -> bool:
+    return kinds_match(query.directions, query.types)
