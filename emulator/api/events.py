@@ -1,11 +1,11 @@
 """``GET /__emulator/events``: server-sent events that tell the dashboard what changed.
 
 A call's status is computed when it is read, so nothing in the emulator *happens* when a call
-moves: the streams read a small digest of every topic (calls, clock, scenarios, journal) every
-``TICK_SECONDS`` (once for all of them), and each sends ``event: change`` with ``{"topics": [...]}``
-naming the ones whose digest moved (all of them first). The page then fetches those topics' control endpoints: one data
-path for the page and for every other client. A panel that needs a new topic adds one entry to
-``TOPICS``.
+moves: the streams read a small digest of every topic (calls, clock, scenarios, journal, rate
+limits) every ``TICK_SECONDS``, once for all of them, and each sends ``event: change`` with
+``{"topics": [...]}`` naming the ones whose digest moved (all of them first). The page then fetches
+those topics' control endpoints: one data path for the page and for every other client. A panel
+that needs a new topic adds one entry to ``TOPICS``.
 
 Server-sent events rather than a WebSocket: the traffic is one-way, a plain streaming response
 needs no extra dependency or protocol upgrade, and it passes the same control-token check as
@@ -61,11 +61,19 @@ def journal_digest(request: Request) -> object:
     return (len(journal), journal.last_seq)
 
 
+def rate_limits_digest(request: Request) -> object:
+    emulator = emulator_of(request)
+    mode, policies = emulator.rate_limit_policies()
+    table = [(p.group, p.limit, p.window, p.penalty) for p in policies.values()]
+    return (mode, table, [(b.key, len(b.times), b.refused, b.penalty_until) for b in emulator.rate_limit_buckets()])
+
+
 TOPICS: dict[str, Callable[[Request], object]] = {
     "calls": calls_digest,
     "clock": clock_digest,
     "scenarios": scenarios_digest,
     "journal": journal_digest,
+    "rate-limits": rate_limits_digest,
 }
 
 

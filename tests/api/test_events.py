@@ -19,7 +19,7 @@ from emulator.server import EmulatorServer
 from emulator.settings import Settings
 from tests.conftest import RINGOUT, SEED_SAMPLE
 
-EVERY_TOPIC = ["calls", "clock", "scenarios", "journal"]
+EVERY_TOPIC = ["calls", "clock", "scenarios", "journal", "rate-limits"]
 READ_TIMEOUT = httpx.Timeout(5.0)
 
 
@@ -69,7 +69,7 @@ def test_the_stream_opens_with_every_topic_then_names_what_moved(server: Emulato
         assert stream.next_topics() == ["scenarios"]
         created = control.post(RINGOUT, json=SEED_SAMPLE)
         assert created.status_code == 200
-        assert stream.next_topics() == ["calls", "scenarios", "journal"]  # the call used the queued entry
+        assert stream.next_topics() == ["calls", "scenarios", "journal", "rate-limits"]  # used the queued entry
         assert control.post("/__emulator/clock/advance", json={"seconds": 1}).status_code == 200
         assert stream.next_topics() == ["clock"]  # a busy call is over at once: nothing else moved
         assert control.delete("/__emulator/requests").status_code == 204

@@ -251,3 +251,27 @@ def test_the_reset_dialog_offers_every_scope_the_control_plane_has(page: Page) -
     boxes = page.locator("#reset-scopes input")
     expect(boxes).to_have_count(len(SCOPES))
     assert [boxes.nth(i).get_attribute("value") for i in range(len(SCOPES))] == list(SCOPES)
+
+
+def test_rate_limit_buckets_and_the_readiness_verdict_follow_the_app(
+    browser: Browser, start_emulator: Callable[..., Running]
+) -> None:
+    limited = start_emulator(rate_limits="platform")
+    page = open_dashboard(browser, limited)
+    expect(page.locator("#limits-mode")).to_have_text("platform")
+    expect(page.locator("#limits-table")).to_have_text(
+        "Per 60 s: heavy 10 · medium 40 · light 50 · auth 5; past a limit, 429 for 60 s."
+    )
+    for _ in range(11):
+        created = limited.http.post(RINGOUT, json={"to": {"phoneNumber": "+16505550199"}})
+    assert created.status_code == 429  # the 11th in the window
+    heavy = page.locator("#bucket-rows tr", has_text="heavy")
+    expect(heavy.locator("td").nth(4)).to_have_text("1")  # refused once
+    expect(heavy.locator("td").nth(5)).to_have_text("00:01:00")  # in its penalty for 60 s
+    expect(page.locator("#report-verdict")).to_have_text("not ready")
+    expect(page.locator("#report-failures")).to_contain_text("429")
+    page.get_by_role("button", name="Reset…").click()
+    page.get_by_role("dialog").get_by_role("button", name="Reset", exact=True).click()
+    expect(page.locator("#buckets-empty")).to_be_visible()
+    assert limited.messages == []
+    page.close()

@@ -546,12 +546,39 @@
     $("#journal-count").textContent = size === 0 ? "off (journal size 0)" : `${newest.length} shown · keeps ${size}`;
   }
 
+  // ---------------------------------------------------------------- rate limits and readiness
+
+  async function refreshLimits() {
+    const [table, readiness] = await Promise.all([api("GET", "/rate-limits"), api("GET", "/report")]);
+    $("#limits-mode").textContent = table.mode;
+    $("#limits-mode").className = `badge ${table.mode === "off" ? "s-done" : "s-ok"}`;
+    const groups = Object.entries(table.limits).map(([group, limit]) => `${group} ${limit}`).join(" · ");
+    $("#limits-table").textContent = table.mode === "off"
+      ? "Off: no request is counted or refused."
+      : `Per ${table.windowSeconds} s: ${groups}; past a limit, 429 for ${table.penaltySeconds} s.`;
+    $("#bucket-rows").replaceChildren(...table.buckets.map((bucket) => h("tr", { class: bucket.refused ? "failed" : "" },
+      h("td", { class: "mono" }, bucket.user),
+      h("td", { class: "mono" }, bucket.app),
+      h("td", {}, bucket.group),
+      h("td", {}, h("meter", { min: "0", max: String(bucket.limit), value: String(bucket.used), "aria-hidden": "true" }),
+        ` ${bucket.used} / ${bucket.limit}`),
+      h("td", { class: "num" }, String(bucket.refused)),
+      h("td", {}, bucket.penaltyUntil ? h("time", { datetime: bucket.penaltyUntil }, clockTime(bucket.penaltyUntil)) : "—"))));
+    $("#buckets-empty").hidden = table.buckets.length > 0;
+    const verdict = $("#report-verdict");
+    verdict.textContent = readiness.verdict;
+    verdict.className = `badge ${readiness.coverage.requests === 0 ? "s-done" : readiness.verdict === "ready" ? "s-ok" : "s-failed"}`;
+    $("#report-coverage").textContent = readiness.coverage.note;
+    $("#report-failures").replaceChildren(...readiness.failures.map((failure) => h("li", {}, failure)));
+  }
+
   // ---------------------------------------------------------------- wiring
 
   const callsPanel = panel(["calls"], refreshCalls);
   const scenariosPanel = panel(["scenarios", "calls"], refreshScenarios); // a new call uses up a queued entry
   const clockPanel = panel(["clock"], refreshClock);
   const journalPanel = panel(["journal"], refreshJournal);
+  panel(["rate-limits", "journal", "clock"], refreshLimits); // the report reads the journal; windows slide with the clock
 
   function wire() {
     $("#token-form").addEventListener("submit", (event) => {
