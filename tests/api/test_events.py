@@ -18,6 +18,7 @@ from emulator.app import create_app
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
 from tests.conftest import RINGOUT, SEED_SAMPLE
+from tests.readme import block
 
 EVERY_TOPIC = ["calls", "clock", "scenarios", "journal", "rate-limits"]
 READ_TIMEOUT = httpx.Timeout(5.0)
@@ -150,3 +151,13 @@ def test_the_digests_are_read_once_a_tick_for_every_stream_and_the_tick_stretche
     now[0] += hub.tick / 4
     assert hub.digests(request)["calls"] == 2
     assert reads == [100.0, pytest.approx(100.0 + 0.2 + 2 * 0.5)]
+
+
+def test_the_docs_example_is_what_a_created_call_sends() -> None:
+    settings = Settings(clock="manual", auth="lenient", rate_limits="off")
+    with EmulatorServer(create_app(settings)) as quiet, events(quiet.url) as stream:
+        assert stream.next_message() == ["retry: 1000"]
+        assert stream.next_topics() == EVERY_TOPIC
+        created = httpx.post(f"{quiet.url}{RINGOUT}", json=SEED_SAMPLE, headers={"Authorization": "Bearer any"})
+        assert created.status_code == 200
+        assert stream.next_message() == block("events-change").splitlines()
