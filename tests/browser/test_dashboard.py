@@ -275,3 +275,11 @@ def test_rate_limit_buckets_and_the_readiness_verdict_follow_the_app(
     expect(page.locator("#buckets-empty")).to_be_visible()
     assert limited.messages == []
     page.close()
+
+
+def test_a_narrow_window_gets_one_column_and_no_sideways_scrolling(page: Page, emulator: Running) -> None:
+    call_id = emulator.create_call().json()["id"]
+    page.set_viewport_size({"width": 640, "height": 900})
+    expect(page.locator(f'.call[data-call-id="{call_id}"]')).to_be_visible()
+    expect(page.locator("#journal-rows > tr")).not_to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") == 640
