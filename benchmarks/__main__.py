@@ -12,15 +12,42 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from benchmarks import call_log, churn, inprocess, rate_limits, report, startup, throughput, trees
+from benchmarks import call_log, churn, inprocess, rate_limits, report, startup, throughput, trees, webhooks
 from benchmarks.load import ensure_wrk
 from benchmarks.servers import EMULATOR_ARGS, STRICT_ARGS
 from benchmarks.trees import CURRENT, Tree
 
-PARTS = ("throughput", "startup", "flow", "memory", "churn", "rate_limits", "call_log")
-QUICK = {"rounds": 3, "seconds": 1, "warmup": 1, "starts": 3, "flows": 100, "samples": 4000, "churn_s": 8}
-SMOKE = {"rounds": 1, "seconds": 1, "warmup": 1, "starts": 1, "flows": 5, "samples": 200, "churn_s": 2}
-FULL = {"rounds": 5, "seconds": 5, "warmup": 1, "starts": 7, "flows": 500, "samples": 20000, "churn_s": 120}
+PARTS = ("throughput", "startup", "flow", "memory", "churn", "rate_limits", "call_log", "webhooks")
+QUICK = {
+    "rounds": 3,
+    "seconds": 1,
+    "warmup": 1,
+    "starts": 3,
+    "flows": 100,
+    "samples": 4000,
+    "churn_s": 8,
+    "webhook_calls": 200,
+}
+SMOKE = {
+    "rounds": 1,
+    "seconds": 1,
+    "warmup": 1,
+    "starts": 1,
+    "flows": 5,
+    "samples": 200,
+    "churn_s": 2,
+    "webhook_calls": 10,
+}
+FULL = {
+    "rounds": 5,
+    "seconds": 5,
+    "warmup": 1,
+    "starts": 7,
+    "flows": 500,
+    "samples": 20000,
+    "churn_s": 120,
+    "webhook_calls": 1000,
+}
 MEMORY_ROUNDS = 2  # memory children per tree with --baseline (one without: RSS hardly varies)
 
 
@@ -46,6 +73,10 @@ def run(parts: list[str], cfg: dict[str, Any], connections: int, under_test: Seq
         for name, figures in per_tree.items():
             result[name][part] = figures
 
+    def current_only(part: str, figures: dict[str, Any]) -> None:
+        """A part that measures a feature of this tree only (no before/after)."""
+        result[trees.CURRENT.name][part] = figures
+
     if "throughput" in parts:
         ensure_wrk()
         print("throughput: wrk against emulator, bare FastAPI, bare Starlette ...", file=sys.stderr)
@@ -66,10 +97,13 @@ def run(parts: list[str], cfg: dict[str, Any], connections: int, under_test: Seq
         store("churn", churn.run(cfg["churn_s"], 150, under_test))
     if "rate_limits" in parts:
         print("GET status with rate limits on vs off ...", file=sys.stderr)
-        result["rate_limits"] = rate_limits.run(cfg["samples"])
+        current_only("rate_limits", rate_limits.run(cfg["samples"]))
     if "call_log" in parts:
         print("call log: list with 10k records vs a RingOut GET, memory per record ...", file=sys.stderr)
-        result["call_log"] = call_log.run(1_000 if cfg is SMOKE else 10_000, cfg["samples"] // 4)
+        current_only("call_log", call_log.run(1_000 if cfg is SMOKE else 10_000, cfg["samples"] // 4))
+    if "webhooks" in parts:
+        print(f"webhooks: {cfg['webhook_calls']} calls ended by one advance ...", file=sys.stderr)
+        current_only("webhooks", webhooks.run(cfg["webhook_calls"], cfg["samples"]))
     return result
 
 

@@ -130,6 +130,23 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             )
         )
         out.append(("bytes per call-log record (its call included)", f"{log['bytes_per_record']:.0f} B", "", ""))
+    hooks = result.get("webhooks")
+    if hooks:
+        for run in hooks["advance"]:
+            text = (
+                f"{run['delivered_by_advance']} events from {run['calls']} calls in {run['advance_wall_s']:.2f} s "
+                f"({run['events_per_s']:.0f} events/s), {run['concurrency']} in flight"
+            )
+            out.append(
+                (
+                    "one advance ends every call, webhooks delivered",
+                    text,
+                    "all delivered",
+                    _ok(run["all_received"] == run["calls"] * 6),
+                )
+            )
+        ratio = hooks["get"]["throughput_ratio"]
+        out.append(("RingOut GET with 30 subscriptions / none", f"{ratio:.2f}x", ">= 0.95x", _ok(ratio >= 0.95)))
     return out + rate_limits.rows(result)
 
 

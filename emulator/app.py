@@ -22,6 +22,7 @@ from emulator.api import (
     control_call_log,
     control_calls,
     control_clock,
+    control_deliveries,
     control_journal,
     control_rate_limits,
     control_report,
@@ -32,12 +33,17 @@ from emulator.api import (
     events,
     oauth,
     ringout,
+    scheduler,
+    subscriptions,
+    telephony_sessions,
 )
+from emulator.api.delivery import DeliveryEngine
 from emulator.api.errors import install_error_handlers
 from emulator.api.journal import Journal
 from emulator.api.journal_middleware import JournalMiddleware
 from emulator.api.rendered_records import RenderedRecords
 from emulator.api.routing import allowed_methods, control_mount, served_routes
+from emulator.api.webhooks import TRANSPORT, WebhookSink
 from emulator.bundled import bundled_accounts_file, bundled_scenarios_dir
 from emulator.core.call import ClockMode
 from emulator.core.clock import Clock, ManualClock, SystemClock
@@ -91,6 +97,7 @@ def route_table(settings: Settings) -> list[BaseRoute]:
         *control_rate_limits.routes,
         *control_report.routes,
         *control_call_log.routes,
+        *control_deliveries.routes,
         *contract.routes,
         *dashboard.routes,
         *events.routes,
@@ -100,6 +107,8 @@ def route_table(settings: Settings) -> list[BaseRoute]:
         *directory.routes,
         *call_log.routes,
         *account.routes,
+        *subscriptions.routes,
+        *telephony_sessions.routes,
         *oauth.routes,
         control_mount(control_routes, settings.control_token),
         *contract.root_routes,
@@ -127,12 +136,15 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         openapi_url=None,
         redirect_slashes=False,  # a trailing slash is an unknown route (404 CMN-102), not a 307
         routes=routes,
+        lifespan=scheduler.lifespan,
         **framework_options(),
     )
     app.state.settings = settings
     app.state.emulator = emulator
     app.state.journal = journal
     app.state.rendered_records = RenderedRecords()
+    app.state.webhooks = WebhookSink(settings)  # the webhook transport (``mount``: in-process delivery)
+    app.state.deliveries = DeliveryEngine(settings, {TRANSPORT: app.state.webhooks})
     app.state.events = events.EventHub()
     install_error_handlers(app, lambda scope: allowed_methods(routes, scope))
     app.add_middleware(JournalMiddleware, journal=journal, clock=emulator.clock, request_id=emulator.ids.request_id)

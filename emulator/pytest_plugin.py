@@ -10,6 +10,12 @@ uvicorn and httpx are imported the first time a fixture needs them.
 - ``ringout_url`` (function): the URL of a real server (uvicorn in a thread, port 0, started once
   per session), for SDKs that need one.
 
+- ``ringout_webhook`` (function): a recording webhook receiver (in-process, or on 127.0.0.1 port 0
+  with ``--ringout-url``) and helpers: subscribe to it, read a call's events, advance the manual
+  clock until a call's session has ended.
+- ``Ringout.deliver_to(prefix, app)``: webhooks to addresses starting with ``prefix`` go to your
+  ASGI (or WSGI) app in-process, handshake included: no server, no port, no tunnel.
+
 ``--ringout-url URL`` (or ``RINGOUT_EMULATOR_URL``) points every fixture at an emulator that is
 already running (e.g. the container) instead; the control token, if it has one, comes from
 ``RINGOUT_EMULATOR_CONTROL_TOKEN``.
@@ -43,8 +49,19 @@ MARKER_ARGS = ("scenario", "clock", "seed")
 CONTROL = "/__emulator"
 READINESS = "--ringout-readiness"
 # every reset scope but the journal (emulator.core.emulator.RESET_SCOPES; a test checks they agree)
-SCOPES_BUT_JOURNAL = ("calls", "tokens", "rules", "scenarios", "clock", "ids", "rate-limits", "call-log")
+SCOPES_BUT_JOURNAL = (
+    "calls",
+    "tokens",
+    "rules",
+    "scenarios",
+    "clock",
+    "ids",
+    "rate-limits",
+    "call-log",
+    "subscriptions",
+)
 REPORT_KEY = pytest.StashKey[dict[str, Any]]()
+IN_PROCESS_RECEIVER = "http://ringout-webhook.test"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -152,6 +169,22 @@ class Ringout:
         result: dict[str, Any] = self.control("POST", f"/calls/{call_id}/legs/{leg}", json={"action": action})
         return result
 
+    def deliver_to(self, prefix: str, app: Any, *, wsgi: bool = False) -> None:
+        """Deliver webhooks for addresses starting with ``prefix`` (``http://myapp.test``) to
+        ``app`` in-process: an ASGI app (FastAPI, Starlette, Django's ASGI handler), or a WSGI
+        one (Flask, Django) with ``wsgi=True``. In-process emulators only."""
+        if self.url is not None:
+            raise RingoutError("deliver_to needs the in-process emulator (not --ringout-url)")
+        import httpx
+
+        transport = _async_wsgi_transport(app) if wsgi else httpx.ASGITransport(app=app)
+        self.client.app.state.webhooks.mount(prefix, transport)  # type: ignore[attr-defined]
+
+    def deliveries(self, **filters: Any) -> list[dict[str, Any]]:
+        """The delivery log: every handshake and notification attempt (``subscriptionId``, ``limit``)."""
+        result: list[dict[str, Any]] = self.control("GET", "/deliveries", params=_params(filters))["records"]
+        return result
+
     def requests(self, **filters: Any) -> list[dict[str, Any]]:
         """Journal entries; filters: method, path, pathPrefix, status, callId, scenario, to, from_, limit."""
         if self.since is None:
@@ -190,8 +223,87 @@ class Ringout:
         return result
 
 
+class RingoutWebhook:
+    """A recording receiver the emulator delivers to, and what a test reads from it."""
+
+    FILTER = "/restapi/v1.0/account/~/extension/~/telephony/sessions"
+
+    def __init__(self, ringout: Ringout, receiver: Any, address: str) -> None:
+        self.ringout = ringout
+        self.receiver = receiver
+        self.address = address
+
+    def subscribe(self, client: httpx.Client, *filters: str, **delivery: Any) -> dict[str, Any]:
+        """Create a webhook subscription to this receiver (telephony sessions unless told)."""
+        body = {
+            "eventFilters": list(filters or (self.FILTER,)),
+            "deliveryMode": {"transportType": "WebHook", "address": self.address, **delivery},
+        }
+        response = client.post("/restapi/v1.0/subscription", json=body)
+        if response.status_code != 200:
+            raise RingoutError(f"POST /restapi/v1.0/subscription: {response.status_code} {response.text}")
+        created: dict[str, Any] = response.json()
+        return created
+
+    @property
+    def notifications(self) -> list[Any]:
+        return list(self.receiver.notifications)
+
+    def events(self, call_id: str) -> list[dict[str, Any]]:
+        """The telephony-session notification bodies of a RingOut call, in arrival order."""
+        from emulator.core.sessions import telephony_session_id
+
+        found: list[dict[str, Any]] = self.receiver.bodies(telephony_session_id(call_id))
+        return found
+
+    def statuses(self, call_id: str) -> list[tuple[int, str, str, str | None]]:
+        """(sequence, party "1"/"2", status code, reason) of each of the call's events."""
+        from emulator.core.sessions import telephony_session_id
+
+        found: list[tuple[int, str, str, str | None]] = self.receiver.statuses(telephony_session_id(call_id))
+        return found
+
+    def until_disconnected(self, call_id: str, *, limit: float = 3600.0) -> list[dict[str, Any]]:
+        """Advance the manual clock (1 s, 2 s, 4 s ...) until the call's every party sent its
+        ``Disconnected`` event; its events. Fails past ``limit`` emulator seconds."""
+        from emulator.core.sessions import telephony_session_id
+
+        session = telephony_session_id(call_id)
+        step, moved = 1.0, 0.0
+        while not self.receiver.disconnected(session):
+            if moved >= limit:
+                raise AssertionError(
+                    f"call {call_id}: no Disconnected event within {limit:g} s; got {self.statuses(call_id)}"
+                )
+            self.ringout.advance(step)
+            moved, step = moved + step, step * 2
+        return self.events(call_id)
+
+
 def _params(filters: dict[str, Any]) -> dict[str, Any]:
     return {k.rstrip("_"): v for k, v in filters.items() if v is not None}
+
+
+def _async_wsgi_transport(app: Any) -> Any:
+    """A transport to a WSGI app for the emulator's async client (httpx is imported late)."""
+    import anyio
+    import httpx
+
+    class AsyncWSGITransport(httpx.AsyncBaseTransport):
+        """httpx's WSGI transport run in a worker thread, for the emulator's async client."""
+
+        def __init__(self) -> None:
+            self._wsgi = httpx.WSGITransport(app=app)
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            content = await request.aread()
+            sync = httpx.Request(request.method, request.url, headers=request.headers, content=content)
+            response = await anyio.to_thread.run_sync(self._wsgi.handle_request, sync)
+            return httpx.Response(
+                response.status_code, headers=response.headers, stream=httpx.ByteStream(response.read())
+            )
+
+    return AsyncWSGITransport()
 
 
 @pytest.fixture(scope="session")
@@ -301,3 +413,31 @@ def _ringout_server(request: pytest.FixtureRequest, _ringout_app: Any) -> Iterat
 def ringout_url(ringout: Ringout, _ringout_server: EmulatorServer | None) -> str:
     """The base URL of a real emulator server (started once per session), for SDKs."""
     return ringout.url or (_ringout_server.url if _ringout_server else "")
+
+
+@pytest.fixture(scope="session")
+def _ringout_receiver_address(request: pytest.FixtureRequest, _ringout_http: httpx.Client) -> Iterator[tuple[Any, str]]:
+    """The session's receiver: mounted in-process, or served on 127.0.0.1 port 0 for an
+    external emulator (which must be able to reach this machine's loopback)."""
+    from emulator.receiver import WebhookReceiver, as_app
+
+    receiver = WebhookReceiver()
+    if external_url(request.config) is None:
+        import httpx
+
+        _ringout_http.app.state.webhooks.mount(IN_PROCESS_RECEIVER, httpx.ASGITransport(app=receiver))  # type: ignore[attr-defined]
+        yield receiver, f"{IN_PROCESS_RECEIVER}/webhook"
+        return
+    from emulator.server import EmulatorServer
+
+    with EmulatorServer(as_app(receiver)) as server:
+        yield receiver, f"{server.url}/webhook"
+
+
+@pytest.fixture
+def ringout_webhook(ringout: Ringout, _ringout_receiver_address: tuple[Any, str]) -> RingoutWebhook:
+    """A recording webhook receiver (emptied for each test): ``ringout_webhook.subscribe(client)``,
+    then ``ringout_webhook.until_disconnected(call_id)``."""
+    receiver, address = _ringout_receiver_address
+    receiver.clear()
+    return RingoutWebhook(ringout, receiver, address)

@@ -77,6 +77,21 @@ class Settings(BaseSettings):
         20.0, ge=0, le=86_400, description="how long after a call ends its call-log record appears (0 = at once)"
     )
     max_call_records: int = Field(20_000, ge=1, le=10_000_000, description="cap on call-log records (oldest go first)")
+    # --- subscriptions and webhooks (issue 11) ---
+    max_subscriptions: int = Field(1000, ge=1, le=1_000_000, description="cap on stored subscriptions (all accounts)")
+    blacklist_after_seconds: float = Field(
+        600.0, ge=0, le=86_400 * 365, description="emulator seconds of failing deliveries before Blacklisted"
+    )
+    webhook_timeout: float = Field(3.0, gt=0, le=60, description="seconds a webhook delivery may take")
+    handshake_timeout: float = Field(3.0, gt=0, le=60, description="seconds the Validation-Token handshake may take")
+    webhook_concurrency: int = Field(4, ge=1, le=1000, description="webhook deliveries in flight at once")
+    require_https: bool = Field(False, description="refuse http:// webhook addresses (400 SUB-523)")
+    delivery_log_size: int = Field(1000, ge=0, le=1_000_000, description="delivery attempts kept in the log (0 = off)")
+    webhook_shuffle: bool = Field(False, description="deliver each call's events out of order (seeded by --seed)")
+    webhook_duplicate_rate: float = Field(
+        0.0, ge=0, le=1, description="share of webhook deliveries sent twice (seeded by --seed)"
+    )
+    webhook_delay_seconds: float = Field(0.0, ge=0, le=10, description="wall seconds each webhook delivery waits first")
 
     @field_validator("scenarios_dir")
     @classmethod

@@ -15,6 +15,7 @@ RANKS = {
     "scenario_files": 1,
     "accounts_file": 1,
     "bundled": 1,
+    "receiver": 1,
     "api": 2,
     "app": 3,
     "connections": 4,

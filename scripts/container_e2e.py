@@ -3,11 +3,9 @@ Python SDK: log in, make the seed's sample RingOut, poll it to ``Finished`` (the
 with ``RINGOUT_EMULATOR_CLOCK=poll``: each read moves the call one step), log out.
 
     python scripts/container_e2e.py http://127.0.0.1:PORT
-    python scripts/container_e2e.py --auth-mode     # prints "strict" or "lenient" for this build
     python scripts/container_e2e.py --scenario NAME URL   # a call forced to NAME plays NAME
 
-A build without the token route (before the auth work is merged) cannot log in: it is started
-with ``RINGOUT_EMULATOR_AUTH=lenient`` and the SDK is handed a token instead of logging in.
+The container runs with its default (strict) auth: the SDK logs in with the bundled JWT.
 """
 
 from __future__ import annotations
@@ -27,32 +25,14 @@ RINGOUT = "/restapi/v1.0/account/~/extension/~/ring-out"
 MAX_POLLS = 20
 
 
-def auth_mode() -> str:
-    """``strict`` when this build serves the token route (the SDK can log in), else ``lenient``."""
-    from fastapi.openapi.utils import get_openapi
-
-    from emulator.app import create_app
-    from emulator.settings import Settings
-
-    app = create_app(Settings())
-    paths = get_openapi(title="e2e", version="0", routes=app.routes)["paths"]
-    return "strict" if "/restapi/oauth/token" in paths else "lenient"
+def log_in(platform: Any) -> None:
+    platform.login(jwt=JWT)
+    print("e2e: logged in with the SDK (JWT grant)")
 
 
-def log_in(platform: Any, mode: str) -> None:
-    if mode == "strict":
-        platform.login(jwt=JWT)
-        print("e2e: logged in with the SDK (JWT grant)")
-    else:
-        platform.auth().set_data(
-            {"token_type": "bearer", "access_token": "lenient", "expires_in": 3600, "refresh_token_expires_in": 3600}
-        )
-        print("e2e: no token route in this build: lenient auth, the SDK holds a made-up token")
-
-
-def run(url: str, mode: str) -> None:
+def run(url: str) -> None:
     platform = SDK(CLIENT_ID, CLIENT_SECRET, url, name="ringout-emulator-ci", version="1.0").platform()
-    log_in(platform, mode)
+    log_in(platform)
     created = platform.post(RINGOUT, SEED_SAMPLE).json_dict()
     assert created["status"]["callStatus"] == "InProgress", created
     print(f"e2e: created RingOut {created['id']}: {created['status']}")
@@ -64,9 +44,8 @@ def run(url: str, mode: str) -> None:
             break
     else:
         raise AssertionError(f"not Finished after {MAX_POLLS} polls")
-    if mode == "strict":
-        platform.logout()
-        print("e2e: logged out")
+    platform.logout()
+    print("e2e: logged out")
     print("e2e: OK")
 
 
@@ -94,11 +73,11 @@ def check_docs(url: str) -> None:
     print(f"e2e: landing page, docs and {len(DOCS_ASSETS)} docs assets served")
 
 
-def check_scenario(url: str, mode: str, name: str) -> None:
+def check_scenario(url: str, name: str) -> None:
     """A RingOut forced to ``name`` (``X-Emulator-Scenario``) plays it: proves a mounted
     scenarios directory was loaded."""
     platform = SDK(CLIENT_ID, CLIENT_SECRET, url, name="ringout-emulator-ci", version="1.0").platform()
-    log_in(platform, mode)
+    log_in(platform)
     response = platform.post(RINGOUT, SEED_SAMPLE, headers={"X-Emulator-Scenario": name})
     played = response.response().headers["X-Emulator-Scenario"]
     assert played == name, played
@@ -108,20 +87,14 @@ def check_scenario(url: str, mode: str, name: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("url", nargs="?")
-    parser.add_argument("--auth-mode", action="store_true", help="print the auth mode this build needs and exit")
-    parser.add_argument("--mode", choices=["strict", "lenient"], default=None)
     parser.add_argument("--scenario", default=None, help="check that a call forced to this scenario plays it")
     args = parser.parse_args()
-    if args.auth_mode:
-        print(auth_mode())
-        return 0
     if not args.url:
         parser.error("the emulator's URL is required")
-    mode = args.mode or auth_mode()
     if args.scenario:
-        check_scenario(args.url, mode, args.scenario)
+        check_scenario(args.url, args.scenario)
     else:
-        run(args.url, mode)
+        run(args.url)
         check_docs(args.url)
     return 0
 

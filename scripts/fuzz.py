@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from emulator.app import app_routes, create_app  # noqa: E402
+from emulator.receiver import WebhookReceiver  # noqa: E402
 from emulator.server import EmulatorServer  # noqa: E402
 from emulator.settings import Settings  # noqa: E402
 
@@ -68,6 +69,9 @@ def running_emulator() -> Iterator[tuple[str, FastAPI]]:
     # that the fuzzer reaches the logic behind them rather than a wall of 429s.
     high = {f"rate_limit_{group}": 1_000_000 for group in ("heavy", "medium", "light")}
     app = create_app(Settings(log_level="warning", **high))
+    receiver = httpx.ASGITransport(app=WebhookReceiver())  # fuzzed webhook addresses stay in-process
+    for scheme in ("http://", "https://"):
+        app.state.webhooks.mount(scheme, receiver)
     server = EmulatorServer(app).start()
     try:
         yield server.url, app

@@ -18,7 +18,9 @@ from emulator.core.errors import InvalidParameterDetail
 from emulator.core.magic_numbers import MAGIC_NUMBERS, RANGES
 
 JOURNAL_SCOPE = "journal"  # the journal is HTTP's, not the domain's: reset here
-SCOPES = (*RESET_SCOPES[:2], JOURNAL_SCOPE, *RESET_SCOPES[2:])  # the order the README lists them in
+DELIVERIES_SCOPE = "deliveries"  # the delivery log too
+SCOPES = (*RESET_SCOPES[:2], JOURNAL_SCOPE, *RESET_SCOPES[2:], DELIVERIES_SCOPE)  # the order the README lists them in
+HTTP_SCOPES = (JOURNAL_SCOPE, DELIVERIES_SCOPE)
 
 
 def journal_of(request: Request) -> Journal:
@@ -45,9 +47,11 @@ async def reset(request: Request) -> Response:
     unknown = sorted(set(body.scopes) - set(SCOPES))
     if unknown:
         raise InvalidParameterDetail("scopes", detail=f"Unknown scope {unknown}; valid: {', '.join(SCOPES)}")
-    emulator_of(request).reset([scope for scope in body.scopes if scope != JOURNAL_SCOPE])
+    emulator_of(request).reset([scope for scope in body.scopes if scope not in HTTP_SCOPES])
     if JOURNAL_SCOPE in body.scopes:
         journal_of(request).clear()
+    if DELIVERIES_SCOPE in body.scopes:
+        request.app.state.deliveries.log.clear()
     return json_response({"reset": body.scopes})
 
 

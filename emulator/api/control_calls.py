@@ -9,6 +9,7 @@ from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
+from emulator.api.delivery import deliver_due
 from emulator.api.identity import emulator_of
 from emulator.api.inputs import Body, Query, path_value, read_json, read_query
 from emulator.api.responses import iso, json_response
@@ -95,6 +96,7 @@ async def force_leg(request: Request) -> Response:
         raise MandatoryParameterMissing("action")
     emulator = emulator_of(request)
     emulator.force_leg(call_id, leg, chosen)
+    await deliver_due(request, emulator)
     return json_response(detail_json(*emulator.control_call(call_id)))
 
 

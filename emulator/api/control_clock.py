@@ -8,6 +8,7 @@ from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
+from emulator.api.delivery import engine_of
 from emulator.api.identity import emulator_of
 from emulator.api.inputs import Body, read_json
 from emulator.api.responses import iso, json_response
@@ -28,9 +29,12 @@ class ClockBody(Body):
     speed: float | None = Field(None, gt=0, le=10_000, allow_inf_nan=False)
 
 
-def clock_json(emulator: Emulator) -> Response:
+def clock_json(emulator: Emulator, delivered: int | None = None) -> Response:
     mode, now, speed = emulator.clock_reading()
-    return json_response({"mode": mode.value, "now": iso(now), "epochSeconds": now, "speed": speed})
+    body = {"mode": mode.value, "now": iso(now), "epochSeconds": now, "speed": speed}
+    if delivered is not None:
+        body["delivered"] = delivered  # notifications delivered before this answer
+    return json_response(body)
 
 
 async def read_clock(request: Request) -> Response:
@@ -41,7 +45,7 @@ async def advance_clock(request: Request) -> Response:
     body = await read_json(request, AdvanceBody)
     emulator = emulator_of(request)
     emulator.advance_clock(body.seconds)
-    return clock_json(emulator)
+    return clock_json(emulator, await engine_of(request).pump(emulator))
 
 
 async def update_clock(request: Request) -> Response:
@@ -51,7 +55,7 @@ async def update_clock(request: Request) -> Response:
     when = None if body.now is None else (body.now if body.now.tzinfo else body.now.replace(tzinfo=UTC)).timestamp()
     emulator = emulator_of(request)
     emulator.update_clock(body.mode, when, body.speed)
-    return clock_json(emulator)
+    return clock_json(emulator, await engine_of(request).pump(emulator))
 
 
 routes = [

@@ -2,7 +2,7 @@
 
 A call's status is computed when it is read, so nothing in the emulator *happens* when a call
 moves: the streams read a small digest of every topic (calls, clock, scenarios, journal, rate
-limits) every ``TICK_SECONDS``, once for all of them, and each sends ``event: change`` with
+limits, webhook deliveries) every ``TICK_SECONDS``, once for all of them, and each sends ``event: change`` with
 ``{"topics": [...]}`` naming the ones whose digest moved (all of them first). The page then fetches
 those topics' control endpoints: one data path for the page and for every other client. A panel
 that needs a new topic adds one entry to ``TOPICS``.
@@ -26,6 +26,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from emulator.api.control import journal_of
+from emulator.api.delivery import engine_of
 from emulator.api.identity import emulator_of
 from emulator.api.routing import route
 from emulator.core.call import ClockMode
@@ -68,12 +69,18 @@ def rate_limits_digest(request: Request) -> object:
     return (mode, table, [(b.key, len(b.times), b.refused, b.penalty_until) for b in emulator.rate_limit_buckets()])
 
 
+def deliveries_digest(request: Request) -> object:
+    last = engine_of(request).log.find(None, 1)
+    return last[0].seq if last else 0  # the log's sequence moves with every attempt (0 after a clear)
+
+
 TOPICS: dict[str, Callable[[Request], object]] = {
     "calls": calls_digest,
     "clock": clock_digest,
     "scenarios": scenarios_digest,
     "journal": journal_digest,
     "rate-limits": rate_limits_digest,
+    "deliveries": deliveries_digest,
 }
 
 

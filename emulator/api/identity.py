@@ -29,14 +29,14 @@ def bearer_token(request: Request) -> str | None:
     return token
 
 
-def caller_extension(request: Request, access: Access) -> Extension:
+def caller_extension(request: Request, access: Access, extension_ref: str | None = None) -> Extension:
     """The extension named by ``/account/{accountId}/extension/{extensionId}`` (``~`` = the
     token's own), once the token is live and its app has the route's permission; the request is
     then counted against its rate-limit bucket (429 when refused)."""
     params = request.path_params
     emulator = emulator_of(request)
     session, extension = emulator.authenticate(
-        bearer_token(request), params["accountId"], params["extensionId"], access
+        bearer_token(request), params["accountId"], extension_ref or params["extensionId"], access
     )
     count(emulator, request, session.extension.id, session.app.client_id)
     return extension

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
+from emulator.api.delivery import deliver_due
 from emulator.api.identity import caller_extension, emulator_of
 from emulator.api.inputs import JSON, JSON_LIMIT, read_body
 from emulator.api.journal_middleware import note_call
@@ -41,7 +42,10 @@ def _create(spelling: str) -> Endpoint:
         extension = caller_extension(request, RINGOUT)
         body = parse_ringout_request(await read_body(request, accept=(JSON,), limit=JSON_LIMIT, untyped=JSON))
         scenario = request.headers.get("x-emulator-scenario")
-        return _answer(request, spelling, emulator_of(request).create_ringout(extension, body, scenario))
+        emulator = emulator_of(request)
+        result = emulator.create_ringout(extension, body, scenario)
+        await deliver_due(request, emulator)
+        return _answer(request, spelling, result)
 
     return create_ring_out_call
 
@@ -49,16 +53,19 @@ def _create(spelling: str) -> Endpoint:
 def _read(spelling: str) -> Endpoint:
     async def read_ring_out_call_status(request: Request) -> Response:
         extension = caller_extension(request, RINGOUT)
-        return _answer(
-            request, spelling, emulator_of(request).read_ringout(extension, request.path_params["ringoutId"])
-        )
+        emulator = emulator_of(request)
+        result = emulator.read_ringout(extension, request.path_params["ringoutId"])
+        await deliver_due(request, emulator)
+        return _answer(request, spelling, result)
 
     return read_ring_out_call_status
 
 
 async def delete_ring_out_call(request: Request) -> Response:
     extension = caller_extension(request, RINGOUT)
-    cancelled, result = emulator_of(request).cancel_ringout(extension, request.path_params["ringoutId"])
+    emulator = emulator_of(request)
+    cancelled, result = emulator.cancel_ringout(extension, request.path_params["ringoutId"])
+    await deliver_due(request, emulator)
     note_call(request, result.call)
     return no_content(None if cancelled else {"X-Emulator-Note": NOT_CANCELLED_NOTE})
 

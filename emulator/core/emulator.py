@@ -17,21 +17,28 @@ from emulator.core.clock_control import ControlledClock
 from emulator.core.credentials import Credentials
 from emulator.core.dialing import RingOutRequest, plan_call
 from emulator.core.directory import Account, App, Directory, Extension
-from emulator.core.errors import ControlConflict, InvalidParameterDetail, ResourceNotFound
+from emulator.core.errors import ControlConflict, InsufficientPermissions, InvalidParameterDetail, ResourceNotFound
+from emulator.core.event_filters import EventFilter, parse_filters
+from emulator.core.events import CallEvents, call_events
 from emulator.core.ids import IdSource, fresh
 from emulator.core.legs import Leg, LegAction
 from emulator.core.magic_numbers import MagicTable
+from emulator.core.notifier import Notice, Notifier
 from emulator.core.oauth import OAuthServer
 from emulator.core.phone import Validation
 from emulator.core.rate_limits import Bucket, Group, Policy, RateLimitConfig, RateLimiter, RateLimitMode
 from emulator.core.rules import MAX_RULES, Match, Rule, RuleBook, RuleBookFull
 from emulator.core.scenario import Scenario, check_name
+from emulator.core.sessions import telephony_session_id
 from emulator.core.store import CallStore
+from emulator.core.subscriptions import Subscription, SubscriptionStore
 from emulator.core.timeline import TimelineEntry, timeline
 from emulator.core.tokens import Session, TokenStore
 
 MAX_UPLOADED_SCENARIOS = 1000
-RESET_SCOPES = ("calls", "tokens", "rules", "scenarios", "clock", "ids", "rate-limits", "call-log")
+WEBHOOK_PERMISSION = "SubscriptionWebhook"
+DEFAULT_EXPIRES_IN = 604_800  # not documented; the platform's examples answer 604799 (7 days)
+RESET_SCOPES = ("calls", "tokens", "rules", "scenarios", "clock", "ids", "rate-limits", "call-log", "subscriptions")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +58,22 @@ class EmulatorConfig:
     rate_limits: RateLimitConfig
     call_log_delay_seconds: float
     max_call_records: int
+    max_subscriptions: int
+    blacklist_after_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionUpdate:
+    event_filters: list[str] | None
+    expires_in: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionRequest:
+    event_filters: list[str]
+    expires_in: int | None
+    address: str
+    verification_token: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +117,8 @@ class Emulator:
         self.consume: Callable[[str, str, str], Bucket | None] = self.rate_limits.consume
         self.call_log = CallLog(config.max_call_records)
         self.call_log_delay = config.call_log_delay_seconds
+        self.subscriptions = SubscriptionStore(config.max_subscriptions)
+        self.notifier = Notifier(self.subscriptions)
 
     def reset(self, scopes: Iterable[str] = RESET_SCOPES) -> None:
         """Back to the state at start for each scope (see ``RESET_SCOPES``)."""
@@ -107,6 +132,11 @@ class Emulator:
     def _reset_calls(self) -> None:
         self.call_log.drop_ending_after(self.clock.now())  # the log outlives ended calls, not live ones
         self.calls.clear()
+        self.notifier.clear()
+
+    def _reset_subscriptions(self) -> None:
+        self.subscriptions.clear()
+        self.notifier.clear()
 
     def _reset_call_log(self) -> None:
         """No records, the configured delay; calls still live will still be logged when they end."""
@@ -166,16 +196,21 @@ class Emulator:
         )
         self.calls.add(call, now)
         self._log(call, now)
+        if self.subscriptions.watching(account.id):
+            self.notifier.track(call, now)
         if choice.rule_id is not None:
             (self.queue if choice.source is Source.QUEUE else self.rules).use(choice.rule_id)
         return CallResult(call, call.view(now))
 
     def read_ringout(self, extension: Extension, call_id: str) -> CallResult:
         call = self._owned(extension, call_id)
-        view = call.poll(self.clock.now())
+        now = self.clock.now()
+        view = call.poll(now)
         if view.ended_at is not None:
             self.calls.ended()  # a poll may have ended it: a store full of live calls has room again
             self.call_log.put(call, view.ended_at)
+        if call.mode is ClockMode.POLL:
+            self.notifier.touch(call, now)
         return CallResult(call, view)
 
     def cancel_ringout(self, extension: Extension, call_id: str) -> tuple[bool, CallResult]:
@@ -185,6 +220,7 @@ class Emulator:
         if cancelled:
             self.calls.ended()
             self.call_log.put(call, now)
+            self.notifier.touch(call, now)
         return cancelled, CallResult(call, call.view(now))
 
     def _owned(self, extension: Extension, call_id: str) -> RingOutCall:
@@ -372,6 +408,7 @@ class Emulator:
             self.call_log.put(call, view.ended_at)
         else:
             self.call_log.drop(call)  # left its scenario: only another forced leg can end it now
+        self.notifier.touch(call, now)
         return CallResult(call, view)
 
     def _log(self, call: RingOutCall, now: float) -> None:
@@ -426,6 +463,90 @@ class Emulator:
 
     def set_call_log_delay(self, seconds: float) -> None:
         self.call_log_delay = seconds
+
+    # --- subscriptions and the events they receive -----------------------------------------
+
+    def subscriber(self, token: str | None) -> Session:
+        """The session a ``/restapi/v1.0/subscription`` request acts for."""
+        return self.gate.session(token)
+
+    def plan_subscription(self, session: Session, request: SubscriptionRequest) -> Subscription:
+        """A new webhook subscription, checked (permissions, filters, the cap) but not stored:
+        the transport's handshake comes first (``add_subscription``)."""
+        if WEBHOOK_PERMISSION not in session.scope:
+            raise InsufficientPermissions(WEBHOOK_PERMISSION)
+        filters = self._filters(session, request.event_filters)
+        now = self.clock.now()
+        self.subscriptions.check_room(session.extension.id, session.app.client_id, now)
+        expires_in = request.expires_in or DEFAULT_EXPIRES_IN
+        subscription_id = fresh(self.ids.uuid, self.subscriptions)
+        extension = session.extension
+        return Subscription(
+            subscription_id, extension.account_id, extension.id, session.app.client_id, filters,
+            request.address, request.verification_token, now, expires_in, now + expires_in,
+        )  # fmt: skip
+
+    def add_subscription(self, subscription: Subscription) -> Subscription:
+        self.subscriptions.check_room(subscription.extension_id, subscription.client_id, self.clock.now())
+        self.subscriptions.add(subscription)
+        now = self.clock.now()
+        for call in self.calls:  # live calls of the account: their next events now matter
+            if call.account_id == subscription.account_id and call.view(now).ended_at is None:
+                self.notifier.track(call, now, past_sent=True)
+        return subscription
+
+    def subscription(self, session: Session, subscription_id: str) -> Subscription:
+        return self.subscriptions.get(subscription_id, session.extension.id, self.clock.now())
+
+    def list_subscriptions(self, session: Session) -> list[Subscription]:
+        return self.subscriptions.owned(session.extension.id, session.app.client_id, self.clock.now())
+
+    def update_subscription(self, session: Session, subscription_id: str, update: SubscriptionUpdate) -> Subscription:
+        """New filters (if given) and a renewal; ``expiresIn`` kept unless given."""
+        found = self.subscription(session, subscription_id)
+        if update.event_filters is not None:
+            found.filters = self._filters(session, update.event_filters)
+        found.renew(self.clock.now(), update.expires_in)
+        return found
+
+    def delete_subscription(self, session: Session, subscription_id: str) -> None:
+        self.subscriptions.delete(subscription_id, session.extension.id)
+
+    def is_subscribed(self, subscription_id: str) -> bool:
+        return subscription_id in self.subscriptions
+
+    def validation_token(self) -> str:
+        return self.ids.event_uuid()
+
+    def notification_uuid(self) -> str:
+        return self.ids.event_id()
+
+    def telephony_session(self, extension: Extension, session_id: str) -> tuple[RingOutCall, CallEvents]:
+        """A RingOut's telephony session, as its events so far leave it (any call of the
+        extension's account). A scan of the stored calls: no index on the RingOut hot path."""
+        now = self.clock.now()
+        for call in self.calls:
+            ours = call.account_id == extension.account_id and telephony_session_id(call.id) == session_id
+            if ours and self.calls.get(call.id, now) is not None:
+                return call, call_events(call, now)
+        _not_found("telephonySessionId")
+
+    def due_notices(self) -> list[Notice]:
+        """Every event that became due since the last call, in order, with its subscriptions."""
+        return self.notifier.due(self.clock.now())
+
+    def next_event_due(self) -> float | None:
+        return self.notifier.next_due()
+
+    def record_delivery(self, subscription: Subscription, ok: bool, reason: str) -> None:
+        subscription.delivered(ok, self.clock.now(), reason, self.config.blacklist_after_seconds)
+
+    def _filters(self, session: Session, texts: list[str]) -> tuple[EventFilter, ...]:
+        filters = parse_filters(texts, session.extension, self.directory)
+        for event_filter in filters:
+            if event_filter.permission not in session.scope:
+                raise InsufficientPermissions(event_filter.permission)
+        return filters
 
 
 def _add(book: RuleBook, what: str, name: str, match: Match, times: int | None) -> Rule:

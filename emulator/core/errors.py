@@ -404,3 +404,49 @@ class AuthRateLimitExceeded(OAuthError, RateLimitExceeded):
 
     status = 429
     oauth_error = "invalid_request"
+
+
+# --- subscriptions and webhooks (SUB-*: DOCS errors.md, SPEC21 x-error-codes) ---
+
+
+class SubscriptionLimitExceeded(EmulatorError):
+    status = 403
+    error_code = "SUB-505"
+    template = "Subscriptions limit exceeded"
+
+
+class InvalidEventFilters(EmulatorError):
+    error_code = "SUB-508"
+    template = "Invalid event filters: [{filters}]"
+
+
+class OtherAccountEvents(EmulatorError):
+    status = 403
+    error_code = "SUB-406"
+    template = "Subscription to events of extensions of another account is not allowed: [{filters}]"
+
+
+class SubscriptionExpired(EmulatorError):
+    status = 404
+    error_code = "SUB-507"
+    template = "Subscription with key [{subscription_id}] and assigned session was expired"
+
+
+class ValidationTokenNotReturned(EmulatorError):
+    error_code = "SUB-520"
+    template = "Validation Token is not returned"
+
+
+class WebhookNotReachable(EmulatorError):
+    error_code = "SUB-521"
+    template = "WebHook is not reachable"
+
+
+class HttpsRequired(EmulatorError):
+    error_code = "SUB-523"
+    template = "HTTPS is required"
+
+
+class WebhookInvalidResponse(EmulatorError):
+    error_code = "SUB-525"
+    template = "WebHook server response is invalid"

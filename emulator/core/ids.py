@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import itertools
 import random
+import uuid
 from collections.abc import Callable, Container
 
 
@@ -26,6 +27,8 @@ class IdSource:
         variant = "89ab"[int(digits[16], 16) & 3]
         self._request_prefix = f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-"
         self._request_count = itertools.count(source.getrandbits(44))
+        # and a stream for notifications, so deliveries do not shift the call ids either
+        self._event_rng: random.Random = random.SystemRandom() if seed is None else random.Random(f"ev{seed}")
 
     def ringout_id(self) -> str:
         bits = self._rng.getrandbits(80)  # one draw (one syscall unseeded): 64 bits of session, 16 of address
@@ -38,6 +41,18 @@ class IdSource:
 
     def numeric(self, digits: int = 12) -> str:
         return str(self._rng.randrange(10 ** (digits - 1), 10**digits))
+
+    def uuid(self) -> str:
+        """A subscription id: a UUID, reproducible when seeded."""
+        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    def event_id(self) -> str:
+        """A notification's ``uuid`` (19 digits, as the platform's)."""
+        return str(self._event_rng.randrange(10**18, 10**19))
+
+    def event_uuid(self) -> str:
+        """A handshake's ``Validation-Token`` (a UUID)."""
+        return str(uuid.UUID(int=self._event_rng.getrandbits(128), version=4))
 
     def request_id(self) -> str:
         """An ``RCRequestId`` shaped as a version-4 UUID, reproducible when seeded."""

@@ -23,7 +23,13 @@ def test_read_the_manual_clock(client: TestClient) -> None:
 def test_advance_moves_calls_on(client: TestClient) -> None:
     call_id = ringout(client).json()["id"]
     response = client.post("/__emulator/clock/advance", json={"seconds": 9.5})
-    expected = {"mode": "manual", "now": "2026-01-01T00:00:09.500Z", "epochSeconds": T0 + 9.5, "speed": 1.0}
+    expected = {
+        "mode": "manual",
+        "now": "2026-01-01T00:00:09.500Z",
+        "epochSeconds": T0 + 9.5,
+        "speed": 1.0,
+        "delivered": 0,
+    }
     assert (response.status_code, response.json()) == (200, expected)
     status = client.get(f"{RINGOUT}/{call_id}").json()["status"]
     assert status == {"callStatus": "Success", "callerStatus": "Success", "calleeStatus": "Success"}

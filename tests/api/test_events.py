@@ -20,7 +20,7 @@ from emulator.settings import Settings
 from tests.conftest import RINGOUT, SEED_SAMPLE
 from tests.readme import block
 
-EVERY_TOPIC = ["calls", "clock", "scenarios", "journal", "rate-limits"]
+EVERY_TOPIC = ["calls", "clock", "scenarios", "journal", "rate-limits", "deliveries"]
 READ_TIMEOUT = httpx.Timeout(5.0)
 
 

@@ -67,7 +67,17 @@ def test_readme_commands_are_valid_benchmark_invocations() -> None:
 def test_readme_quick_command_runs_at_smoke_size(tmp_path: Path) -> None:
     """The README's quick command, shrunk (``--smoke``) and without the parts that need wrk or minutes."""
     quick = next(c for c in readme_commands() if "--quick" in c)
-    argv = [*shlex.split(quick)[3:], "--smoke", "--only", "startup", "flow", "memory", "--results", str(tmp_path)]
+    argv = [
+        *shlex.split(quick)[3:],
+        "--smoke",
+        "--only",
+        "startup",
+        "flow",
+        "memory",
+        "webhooks",
+        "--results",
+        str(tmp_path),
+    ]
     run = subprocess.run(
         [sys.executable, "-m", "benchmarks", *argv], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
@@ -77,6 +87,7 @@ def test_readme_quick_command_runs_at_smoke_size(tmp_path: Path) -> None:
     assert saved["mode"] == "smoke"
     assert saved["memory"]["bytes_per_call"] > 0
     assert saved["flow"]["asgi_median_ms"] > 0
+    assert [run["all_received"] for run in saved["webhooks"]["advance"]] == [60, 60, 60]
 
 
 def _git(*args: str) -> str:

@@ -3,7 +3,9 @@ API, and what the page does is what the API then answers."""
 
 from __future__ import annotations
 
+import http.server
 import re
+import threading
 from collections.abc import Callable
 
 from playwright.sync_api import Browser, Page, expect
@@ -283,3 +285,45 @@ def test_a_narrow_window_gets_one_column_and_no_sideways_scrolling(page: Page, e
     expect(page.locator(f'.call[data-call-id="{call_id}"]')).to_be_visible()
     expect(page.locator("#journal-rows > tr")).not_to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") == 640
+
+
+class Hook(http.server.BaseHTTPRequestHandler):
+    """A webhook receiver: echoes the handshake's Validation-Token, answers 200 to everything."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(200)
+        if token := self.headers.get("Validation-Token"):
+            self.send_header("Validation-Token", token)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_webhook_deliveries_appear_newest_first(page: Page, emulator: Running) -> None:
+    receiver = http.server.HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    try:
+        hook = f"http://127.0.0.1:{receiver.server_port}/hook"
+        subscribed = emulator.http.post(
+            "/restapi/v1.0/subscription",
+            json={
+                "eventFilters": ["/restapi/v1.0/account/~/extension/~/telephony/sessions"],
+                "deliveryMode": {"transportType": "WebHook", "address": hook},
+            },
+        )
+        assert subscribed.status_code == 200, subscribed.text
+        emulator.create_call()
+        rows = page.locator("#delivery-rows tr")
+        expect(rows).to_have_count(2)  # the handshake, then the caller's phone ringing
+        expect(rows.first).to_contain_text("notification/restapi/v1.0/account/")
+        expect(rows.first).to_contain_text(f"{subscribed.json()['id']}{hook}200")
+        expect(rows.last).to_contain_text(f"handshake{hook}200")  # before the subscription had an id
+    finally:
+        receiver.shutdown()
+        receiver.server_close()
+    page.get_by_role("button", name="Clear the delivery log").click()
+    expect(page.locator("#deliveries-empty")).to_be_visible()
+    assert emulator.messages == []

@@ -24,11 +24,12 @@ from emulator.settings import Settings
 from tests.contract.openapi_doc import OPENAPI_FILE, check_response, load, operations_by_key
 from tests.contract.probes import CONTROL, PROBES, Probe
 from tests.contract.probes_control import control_plane_probes
+from tests.contract.probes_subscriptions import subscription_probes
 
 DOC = load(OPENAPI_FILE)
 FILE_OPS = operations_by_key(DOC)
 
-ALL_PROBES = [*PROBES, *control_plane_probes()]
+ALL_PROBES = [*PROBES, *control_plane_probes(), *subscription_probes()]
 
 # (method, path, status) declared in the file that no probe can produce, and why.
 NOT_YET_REACHABLE = {

@@ -47,3 +47,12 @@ def test_token_and_numeric_shapes() -> None:
     assert re.fullmatch(r"rt-[A-Za-z0-9_-]{16}", token)
     assert re.fullmatch(r"[1-9]\d{11}", source.numeric())
     assert re.fullmatch(r"[1-9]\d{5}", source.numeric(6))
+
+
+def test_notification_ids_do_not_shift_the_call_ids() -> None:
+    quiet, busy = IdSource(3), IdSource(3)
+    for _ in range(5):
+        busy.event_id()
+        busy.event_uuid()
+    assert [quiet.ringout_id() for _ in range(3)] == [busy.ringout_id() for _ in range(3)]
+    assert IdSource(3).event_id() == IdSource(3).event_id() and len(IdSource(3).event_id()) == 19

@@ -39,6 +39,8 @@ PATH_VALUES = {
     "ruleId": "no-such-rule",
     "asset": "swagger-ui.css",
     "callRecordId": "no-such-record",
+    "subscriptionId": "00000000-0000-4000-8000-000000000000",
+    "telephonySessionId": "s-00000000000000000000000000000000",
 }
 CALL_PARAMS = ("ringoutId", "callId")
 APP_ID, APP_SECRET = "emulator-client-id", "emulator-client-secret"  # the bundled accounts file's app

@@ -14,7 +14,8 @@
   const TITLE = document.title;
   const JOURNAL_LIMIT = 100;
   const CALLS_SHOWN = 50; // the newest; a store of thousands would make a page nobody reads
-  const RESET_SCOPES = ["calls", "tokens", "journal", "rules", "scenarios", "clock", "ids", "rate-limits", "call-log"]; // = control.SCOPES (a test checks)
+  // = control.SCOPES (a test checks)
+  const RESET_SCOPES = ["calls", "tokens", "journal", "rules", "scenarios", "clock", "ids", "rate-limits", "call-log", "subscriptions", "deliveries"];
   const LEG_ACTIONS = {
     ringing: [["answer", "Answer"], ["busy", "Busy"], ["no_answer", "No answer"], ["reject", "Reject"]],
     talking: [["hang_up", "Hang up"]],
@@ -546,6 +547,24 @@
     $("#journal-count").textContent = size === 0 ? "off (journal size 0)" : `${newest.length} shown · keeps ${size}`;
   }
 
+  // ---------------------------------------------------------------- webhook deliveries
+
+  async function refreshDeliveries() {
+    const { records, size } = await api("GET", `/deliveries?limit=${JOURNAL_LIMIT}`);
+    const newest = records.slice().reverse();
+    $("#delivery-rows").replaceChildren(...newest.map((d) => h("tr", { class: d.ok ? "" : "failed" },
+      h("td", {}, h("time", { datetime: d.at }, clockTime(d.at))),
+      h("td", {}, d.kind),
+      h("td", { class: "path" }, d.event || ""),
+      h("td", { class: "mono" }, d.subscriptionId || ""),
+      h("td", { class: "path" }, d.address),
+      h("td", {}, d.statusCode === null ? "—" : h("span", { class: `code c-${String(d.statusCode)[0]}` }, String(d.statusCode))),
+      h("td", { class: "num" }, d.latencyMs.toFixed(1)),
+      h("td", {}, d.error || ""))));
+    $("#deliveries-empty").hidden = newest.length > 0;
+    $("#deliveries-count").textContent = size === 0 ? "off" : `${newest.length} shown · keeps ${size}`;
+  }
+
   // ---------------------------------------------------------------- rate limits and readiness
 
   async function refreshLimits() {
@@ -578,6 +597,7 @@
   const scenariosPanel = panel(["scenarios", "calls"], refreshScenarios); // a new call uses up a queued entry
   const clockPanel = panel(["clock"], refreshClock);
   const journalPanel = panel(["journal"], refreshJournal);
+  const deliveriesPanel = panel(["deliveries"], refreshDeliveries);
   panel(["rate-limits", "journal", "clock"], refreshLimits); // the report reads the journal; windows slide with the clock
 
   function wire() {
@@ -646,6 +666,10 @@
     });
     filters.addEventListener("submit", (event) => event.preventDefault());
     filters.addEventListener("reset", () => window.setTimeout(() => run(journalPanel), 0));
+    $("#deliveries-clear").addEventListener("click", () => act(async () => {
+      await api("DELETE", "/deliveries");
+      await run(deliveriesPanel);
+    }, "Delivery log cleared."));
     $("#journal-clear").addEventListener("click", () => act(async () => {
       await api("DELETE", "/requests");
       await run(journalPanel);

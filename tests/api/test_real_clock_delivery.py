@@ -1,0 +1,41 @@
+"""Real clock: the app's lifespan runs one scheduler task that wakes at the next due event (here
+a clock 1,000 times faster than the wall, so the 39 s call lasts 39 ms); without the lifespan
+nothing but requests delivers (the manual clock never needs it)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from emulator.app import create_app
+from emulator.core.sessions import telephony_session_id
+from emulator.settings import Settings
+from tests.api.control_helpers import ringout
+from tests.api.subscription_helpers import mount, subscribe
+
+
+def test_the_scheduler_delivers_on_the_real_clock() -> None:
+    app = create_app(Settings(clock="real", speed=1000, auth="lenient"))
+    with TestClient(app, headers={"Authorization": "Bearer any"}) as client:
+        receiver = mount(client)
+        subscribe(client)
+        session = telephony_session_id(ringout(client).json()["id"])
+        assert receiver.wait_until(lambda r: r.disconnected(session))
+        assert [s[2] for s in receiver.statuses(session)] == [
+            "Proceeding", "Answered", "Proceeding", "Answered", "Disconnected", "Disconnected",
+        ]  # fmt: skip
+
+
+def test_the_scheduler_stops_with_the_app() -> None:
+    app = create_app(Settings(clock="real", auth="lenient"))
+    with TestClient(app):
+        pass  # the lifespan's exit cancelled the task and waited for it: no warning, no error
+
+
+def test_switching_to_the_real_clock_wakes_the_scheduler() -> None:
+    app = create_app(Settings(clock="manual", auth="lenient"))
+    with TestClient(app, headers={"Authorization": "Bearer any"}) as client:
+        receiver = mount(client)
+        subscribe(client)
+        session = telephony_session_id(ringout(client).json()["id"])
+        assert client.put("/__emulator/clock", json={"mode": "real", "speed": 1000}).status_code == 200
+        assert receiver.wait_until(lambda r: r.disconnected(session), timeout=3)  # well under the 5 s idle look

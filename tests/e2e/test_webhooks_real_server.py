@@ -1,0 +1,133 @@
+"""Webhooks over real sockets: the emulator and a recording receiver both on 127.0.0.1 port 0.
+Handshake failures (no echo, slow, oversized, 500, refused), a RingOut from create to its
+Disconnected events through clock advances, expiry and blacklisting."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from emulator.app import create_app
+from emulator.core.sessions import telephony_session_id
+from emulator.receiver import WebhookReceiver, as_app
+from emulator.server import EmulatorServer
+from emulator.settings import Settings
+
+PATH = "/restapi/v1.0/subscription"
+RINGOUT = "/restapi/v1.0/account/~/extension/~/ring-out"
+TELEPHONY = "/restapi/v1.0/account/~/extension/~/telephony/sessions"
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[EmulatorServer]:
+    settings = Settings(clock="manual", auth="lenient", handshake_timeout=0.3, webhook_timeout=0.3)
+    with EmulatorServer(create_app(settings)) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def hook() -> Iterator[tuple[WebhookReceiver, str]]:
+    receiver = WebhookReceiver()
+    app: FastAPI = as_app(receiver)
+    with EmulatorServer(app) as running:
+        yield receiver, f"{running.url}/hook"
+
+
+@pytest.fixture
+def http(emulator: EmulatorServer, hook: tuple[WebhookReceiver, str]) -> Iterator[httpx.Client]:
+    receiver, _ = hook
+    receiver.status, receiver.echo, receiver.delay, receiver.padding = 200, True, 0.0, 0
+    receiver.clear()
+    with httpx.Client(base_url=emulator.url, headers={"Authorization": "Bearer any"}) as client:
+        assert client.post("/__emulator/reset").status_code == 200
+        yield client
+
+
+def webhook(address: str, **extra: Any) -> dict[str, Any]:
+    return {"eventFilters": [TELEPHONY], "deliveryMode": {"transportType": "WebHook", "address": address}, **extra}
+
+
+def sub_error(response: httpx.Response) -> tuple[int, str]:
+    return response.status_code, response.json()["errorCode"]
+
+
+@pytest.mark.parametrize(
+    ("misbehave", "code"),
+    [
+        ({"echo": False}, "SUB-520"),
+        ({"delay": 1.0}, "SUB-521"),
+        ({"padding": 2000}, "SUB-525"),
+        ({"status": 500}, "SUB-525"),
+    ],
+)
+def test_handshake_failures(
+    http: httpx.Client, hook: tuple[WebhookReceiver, str], misbehave: dict[str, Any], code: str
+) -> None:
+    receiver, address = hook
+    for name, value in misbehave.items():
+        setattr(receiver, name, value)
+    assert sub_error(http.post(PATH, json=webhook(address))) == (400, code)
+    assert http.get(PATH).json()["records"] == []
+    [attempt] = http.get("/__emulator/deliveries").json()["records"]
+    assert (attempt["kind"], attempt["ok"]) == ("handshake", False)
+
+
+def test_a_refused_connection_is_sub_521(http: httpx.Client) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert sub_error(http.post(PATH, json=webhook(f"http://127.0.0.1:{port}/hook"))) == (400, "SUB-521")
+    [attempt] = http.get("/__emulator/deliveries").json()["records"]
+    assert attempt["statusCode"] is None
+    assert attempt["error"].startswith("I/O operation is failed.")
+
+
+def test_a_ringout_from_create_to_disconnected(http: httpx.Client, hook: tuple[WebhookReceiver, str]) -> None:
+    receiver, address = hook
+    created = http.post(
+        PATH,
+        json=webhook(
+            address, deliveryMode={"transportType": "WebHook", "address": address, "verificationToken": "tok"}
+        ),
+    )
+    assert created.status_code == 200, created.text
+    call_id = http.post(RINGOUT, json={"to": {"phoneNumber": "+16505550199"}}).json()["id"]
+    session = telephony_session_id(call_id)
+    assert [s[2] for s in receiver.statuses(session)] == ["Proceeding"]
+    advanced = http.post("/__emulator/clock/advance", json={"seconds": 10}).json()
+    assert advanced["delivered"] == 3
+    assert not receiver.disconnected(session)
+    assert http.post("/__emulator/clock/advance", json={"seconds": 30}).json()["delivered"] == 2
+    assert receiver.disconnected(session)
+    assert [(s[0], s[1], s[2]) for s in receiver.statuses(session)] == [
+        (1, "1", "Proceeding"), (2, "1", "Answered"), (3, "2", "Proceeding"), (4, "2", "Answered"),
+        (5, "1", "Disconnected"), (6, "2", "Disconnected"),
+    ]  # fmt: skip
+    assert {n.headers["verification-token"] for n in receiver.notifications} == {"tok"}
+
+
+def test_expiry_stops_deliveries(http: httpx.Client, hook: tuple[WebhookReceiver, str]) -> None:
+    receiver, address = hook
+    subscription = http.post(PATH, json=webhook(address, expiresIn=3)).json()
+    http.post(RINGOUT, json={"to": {"phoneNumber": "+16505550199"}})
+    assert http.post("/__emulator/clock/advance", json={"seconds": 60}).json()["delivered"] == 0
+    assert len(receiver.notifications) == 1
+    assert sub_error(http.get(f"{PATH}/{subscription['id']}")) == (404, "SUB-507")
+
+
+def test_a_receiver_that_times_out_is_blacklisted(http: httpx.Client, hook: tuple[WebhookReceiver, str]) -> None:
+    receiver, address = hook
+    subscription = http.post(PATH, json=webhook(address)).json()
+    receiver.delay = 1.0  # over the 0.3 s delivery timeout
+    http.post(RINGOUT, json={"to": {"phoneNumber": "+16505550199"}})  # fails at t=0
+    http.post("/__emulator/clock/advance", json={"seconds": 600})  # fails again 4 s on; then 600 s
+    found = http.get(f"{PATH}/{subscription['id']}").json()
+    assert found["status"] == "Blacklisted"
+    assert found["blacklistedData"]["reason"] == "I/O operation is failed. Details: [Read timed out]"
+    log = http.get("/__emulator/deliveries", params={"subscriptionId": subscription["id"]}).json()["records"]
+    assert [r["ok"] for r in log] == [False] * len(log)
