@@ -40,7 +40,7 @@ Transfer/sec:      1.82MB
 
 def readme_commands() -> list[str]:
     """The lines of the fenced blocks in the docs' Performance section."""
-    blocks = re.findall(r"```(?:bash|sh)\n(.*?)```", section("## Performance"), flags=re.DOTALL)
+    blocks = re.findall(r"```(?:bash|sh)\n(.*?)```", section("# Performance"), flags=re.DOTALL)
     return [line for block in blocks for line in block.splitlines() if line.strip() and not line.startswith("#")]
 
 
