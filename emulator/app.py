@@ -28,7 +28,9 @@ from emulator.api import (
     control_report,
     control_rules,
     control_scenarios,
+    dashboard,
     directory,
+    events,
     oauth,
     ringout,
     scheduler,
@@ -97,6 +99,8 @@ def route_table(settings: Settings) -> list[BaseRoute]:
         *control_call_log.routes,
         *control_deliveries.routes,
         *contract.routes,
+        *dashboard.routes,
+        *events.routes,
     ]
     return [
         *ringout.routes,
@@ -141,6 +145,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.rendered_records = RenderedRecords()
     app.state.webhooks = WebhookSink(settings)  # the webhook transport (``mount``: in-process delivery)
     app.state.deliveries = DeliveryEngine(settings, {TRANSPORT: app.state.webhooks})
+    app.state.events = events.EventHub()
     install_error_handlers(app, lambda scope: allowed_methods(routes, scope))
     app.add_middleware(JournalMiddleware, journal=journal, clock=emulator.clock, request_id=emulator.ids.request_id)
     return app

@@ -30,3 +30,8 @@ def bundled_openapi_file() -> Path:
 def swagger_ui_dir() -> Path:
     """The vendored Swagger UI files (``emulator/static/swagger-ui``, inside the package in a wheel too)."""
     return _PACKAGE / "static" / "swagger-ui"
+
+
+def dashboard_dir() -> Path:
+    """The dashboard's page, script, style and icon (``emulator/static/dashboard``)."""
+    return _PACKAGE / "static" / "dashboard"

@@ -19,6 +19,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from emulator.access_log import mask_access_log
+from emulator.api.events import close_event_streams
 from emulator.connections import ConnectionLimits, protocol_class
 
 GRACEFUL_SHUTDOWN_SECONDS = 1  # requests in flight get this long after SIGTERM
@@ -56,7 +57,8 @@ def url_of(sock: socket.socket) -> str:
 
 
 class Server(uvicorn.Server):
-    """uvicorn's server, calling ``on_started`` once it accepts connections."""
+    """uvicorn's server, calling ``on_started`` once it accepts connections and ending the event
+    streams when it shuts down."""
 
     def __init__(self, config: uvicorn.Config, on_started: Callable[[], None] | None = None) -> None:
         super().__init__(config)
@@ -66,6 +68,11 @@ class Server(uvicorn.Server):
         await super().startup(sockets=sockets)
         if self.started and self._on_started is not None:
             self._on_started()
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """Open dashboard event streams end first (within a tick), so they never hold the exit up."""
+        close_event_streams(self.config.app)
+        await super().shutdown(sockets=sockets)
 
 
 def make_server(

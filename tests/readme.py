@@ -1,4 +1,7 @@
-"""Reads the README's tested parts: blocks and tables that follow a `<!-- readme-test: NAME -->` marker.
+"""The one reader of the documentation's tested parts: the README and every page of ``docs/``.
+
+Blocks and tables follow a `<!-- readme-test: NAME -->` marker (names are unique across pages);
+``section`` and ``between`` find a heading's text or a generated region on whichever page has it.
 
 python -m tests.readme NAME              # prints the block (CI scripts run it)
 python -m tests.readme --optional NAME   # prints nothing when there is no such block
@@ -11,25 +14,39 @@ import subprocess
 import sys
 from pathlib import Path
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+DOCS = ROOT / "docs"
+
+
+def pages() -> list[Path]:
+    """The README, then the docs pages in name order."""
+    return [README, *sorted(DOCS.glob("*.md"))]
+
+
+def _texts() -> list[tuple[Path, str]]:
+    return [(page, page.read_text(encoding="utf-8")) for page in pages()]
 
 
 def _after_marker(name: str) -> list[str]:
-    lines = README.read_text(encoding="utf-8").splitlines()
     marker = f"<!-- readme-test: {name} -->"
-    start = lines.index(marker) + 1
-    return lines[start:]
+    for _, text in _texts():
+        lines = text.splitlines()
+        if marker in lines:
+            return lines[lines.index(marker) + 1 :]
+    raise ValueError(f"no page has the marker {marker}")
 
 
 _BLOCK = re.compile(r"^<!-- readme-test: (?P<name>[\w-]+) -->\n```[\w-]*\n(?P<body>.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
 def readme_blocks(text: str | None = None) -> dict[str, str]:
-    """Every fenced block that follows a marker, by name."""
+    """Every fenced block that follows a marker, by name (of ``text``, or of every page)."""
     found: dict[str, str] = {}
-    for match in _BLOCK.finditer(README.read_text(encoding="utf-8") if text is None else text):
-        assert match["name"] not in found, f"two README blocks named {match['name']}"
-        found[match["name"]] = match["body"]
+    for source in [text] if text is not None else [t for _, t in _texts()]:
+        for match in _BLOCK.finditer(source):
+            assert match["name"] not in found, f"two blocks named {match['name']}"
+            found[match["name"]] = match["body"]
     return found
 
 
@@ -46,6 +63,38 @@ def table(name: str) -> list[list[str]]:
             break
         rows.append([cell.strip() for cell in line.strip().strip("|").split(" | ")])
     return rows[2:]
+
+
+def section(heading: str) -> str:
+    """The text under the heading (``## Performance``) up to the next heading of its level or above."""
+    level = len(heading) - len(heading.lstrip("#"))
+    for _, text in _texts():
+        lines = text.splitlines(keepends=True)
+        if heading + "\n" not in lines:
+            continue
+        start = lines.index(heading + "\n") + 1
+        end = next(
+            (
+                i
+                for i in range(start, len(lines))
+                if re.match(rf"^#{{1,{level}}} ", lines[i]) and not _in_fence(lines, i)
+            ),
+            len(lines),
+        )
+        return "".join(lines[start:end])
+    raise ValueError(f"no page has the heading {heading!r}")
+
+
+def _in_fence(lines: list[str], index: int) -> bool:
+    return sum(1 for line in lines[:index] if line.startswith("```")) % 2 == 1
+
+
+def between(start: str, end: str) -> tuple[Path, str]:
+    """The page holding the ``start`` marker, and the text between it and ``end``."""
+    for page, text in _texts():
+        if start in text and end in text:
+            return page, text.split(start, 1)[1].split(end, 1)[0]
+    raise ValueError(f"no page has {start!r} ... {end!r}")
 
 
 def code(cell: str) -> str:

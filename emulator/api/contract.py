@@ -65,6 +65,7 @@ def landing_links() -> dict[str, str]:
         "name": "ringout-emulator",
         "version": __version__,
         "docs": DOCS_PATH,
+        "dashboard": f"{CONTROL}/ui",
         "openapi": OPENAPI_PATH,
         "health": f"{CONTROL}/health",
         "ready": f"{CONTROL}/ready",
@@ -89,6 +90,7 @@ LANDING_HTML = """<!DOCTYPE html>
 <h1>ringout-emulator {version}</h1>
 <p>A local emulator of RingCentral's RingOut API, for tests and CI. It is not RingCentral.</p>
 <ul>
+<li>Dashboard: <a href="{dashboard}">{dashboard}</a> (calls, clock, scenarios, journal: live)</li>
 <li>API docs: <a href="{docs}">{docs}</a> (Swagger UI over <a href="{openapi}">{openapi}</a>)</li>
 <li>Health: <a href="{health}">{health}</a>, readiness: <a href="{ready}">{ready}</a></li>
 <li>RingOut: <code>POST {ringOut}</code>, then <code>GET</code> or <code>DELETE {ringOut}/&lt;id&gt;</code></li>

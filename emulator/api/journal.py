@@ -105,6 +105,11 @@ class Journal:
     def __len__(self) -> int:
         return len(self._entries)
 
+    @property
+    def last_seq(self) -> int:
+        """The newest entry's ``seq`` (0 after a clear): moves whenever a request is recorded."""
+        return self._seq
+
     def __iter__(self) -> Iterator[JournalEntry]:
         return iter(list(self._entries))
 

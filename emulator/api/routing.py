@@ -23,9 +23,10 @@ from emulator.core.errors import ControlTokenRequired
 Endpoint = Callable[[Request], Awaitable[Response]]
 CONTROL_PREFIX = "/__emulator"
 TOKEN_HEADER = "x-emulator-control-token"
-# Paths under the mount a client may use without the control token: probes and the docs.
-UNGUARDED = ("/health", "/ready", "/openapi.yaml", "/docs")
-UNGUARDED_PREFIXES = ("/docs/",)
+# Paths under the mount a client may use without the control token: probes, the docs and the
+# dashboard's page and assets (they hold no data; what the page shows it fetches with the token).
+UNGUARDED = ("/health", "/ready", "/openapi.yaml", "/docs", "/ui")
+UNGUARDED_PREFIXES = ("/docs/", "/ui/")
 OPERATION_KEY = STATE_KEYS["operation"]
 
 

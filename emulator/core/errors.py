@@ -362,6 +362,12 @@ class ControlConflict(EmulatorError):
     template = "{detail}"
 
 
+class TooManyEventStreams(EmulatorError):
+    status = 503
+    error_code = "EMU-503"
+    template = "The emulator already serves {cap} event streams (dashboards): close one and retry"
+
+
 class ControlTokenRequired(EmulatorError):
     status = 401
     error_code = "EMU-401"

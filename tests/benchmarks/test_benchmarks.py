@@ -18,6 +18,7 @@ from benchmarks.__main__ import _parser
 from benchmarks.load import parse_wrk
 from benchmarks.servers import READY_PATH, Server
 from benchmarks.trees import Tree
+from tests.readme import section
 
 ROOT = Path(__file__).resolve().parents[2]
 WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:8080/x
@@ -38,10 +39,8 @@ Transfer/sec:      1.82MB
 
 
 def readme_commands() -> list[str]:
-    """The lines of the fenced blocks in README's Performance section."""
-    text = (ROOT / "README.md").read_text()
-    section = text.split("## Performance", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```(?:bash|sh)\n(.*?)```", section, flags=re.DOTALL)
+    """The lines of the fenced blocks in the docs' Performance section."""
+    blocks = re.findall(r"```(?:bash|sh)\n(.*?)```", section("# Performance"), flags=re.DOTALL)
     return [line for block in blocks for line in block.splitlines() if line.strip() and not line.startswith("#")]
 
 

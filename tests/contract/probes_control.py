@@ -170,6 +170,7 @@ def control_plane_probes() -> list[Probe]:
         Probe("GET", REPORT, 400, _send("GET", REPORT, params={"format": "pdf"})),
         _locked("GET", REPORT, REPORT),
         *docs_probes(),
+        *dashboard_probes(),
         *call_log_settings_probes(),
     ]
 
@@ -196,4 +197,33 @@ def docs_probes() -> list[Probe]:
             for name in ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png")
         ),
         Probe("GET", asset, 404, _send("GET", f"{CONTROL}/docs/assets/index.html"), LOCKED),
+    ]
+
+
+def _closed_hub(client: TestClient) -> httpx.Response:
+    """A hub told to close (as at shutdown): the stream sends its first event and ends."""
+    client.app.state.events.close()  # type: ignore[attr-defined]
+    response: httpx.Response = client.get(f"{CONTROL}/events")
+    return response
+
+
+def _full_hub(client: TestClient) -> httpx.Response:
+    client.app.state.events.limit = 0  # type: ignore[attr-defined]
+    response: httpx.Response = client.get(f"{CONTROL}/events")
+    return response
+
+
+def dashboard_probes() -> list[Probe]:
+    """The dashboard page and its assets (never behind the control token) and its event stream (behind it)."""
+    asset = f"{CONTROL}/ui/assets/{{asset}}"
+    return [
+        Probe("GET", f"{CONTROL}/ui", 200, _send("GET", f"{CONTROL}/ui"), LOCKED),
+        *(
+            Probe("GET", asset, 200, _send("GET", f"{CONTROL}/ui/assets/{name}"), LOCKED)
+            for name in ("dashboard.js", "dashboard.css", "icon.svg")
+        ),
+        Probe("GET", asset, 404, _send("GET", f"{CONTROL}/ui/assets/index.html"), LOCKED),
+        Probe("GET", f"{CONTROL}/events", 200, _closed_hub),
+        Probe("GET", f"{CONTROL}/events", 503, _full_hub),
+        _locked("GET", f"{CONTROL}/events", f"{CONTROL}/events"),
     ]

@@ -86,6 +86,7 @@ LINKS = {
     "name": "ringout-emulator",
     "version": "0.1.0",
     "docs": "/__emulator/docs",
+    "dashboard": "/__emulator/ui",
     "openapi": "/__emulator/openapi.yaml",
     "health": "/__emulator/health",
     "ready": "/__emulator/ready",
@@ -101,7 +102,10 @@ def test_the_landing_page_is_html_for_browsers_and_curl(client: TestClient, acce
     assert response.headers["vary"] == "Accept"
     assert "<h1>ringout-emulator 0.1.0</h1>" in response.text
     assert sorted(set(references(response.text))) == sorted(
-        {"/__emulator/docs/assets/favicon-32x32.png", *(LINKS[k] for k in ("docs", "openapi", "health", "ready"))}
+        {
+            "/__emulator/docs/assets/favicon-32x32.png",
+            *(LINKS[k] for k in ("docs", "dashboard", "openapi", "health", "ready")),
+        }
     )
     assert f"POST {LINKS['ringOut']}" in response.text
 
@@ -116,7 +120,7 @@ def test_the_landing_page_is_json_on_request(client: TestClient, accept: str) ->
 
 
 def test_every_landing_link_answers(client: TestClient) -> None:
-    for key in ("docs", "openapi", "health", "ready"):
+    for key in ("docs", "dashboard", "openapi", "health", "ready"):
         assert client.get(LINKS[key]).status_code == 200, key
     operation = match_operation(load(OPENAPI_FILE), "POST", LINKS["ringOut"])
     assert operation is not None and operation.operation_id == "createRingOutCall"

@@ -3,8 +3,6 @@ for the control plane and the README."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import phonenumbers
 from fastapi.testclient import TestClient
 
@@ -13,8 +11,8 @@ from emulator.core.magic_numbers import MAGIC_NUMBERS, RANGES, MagicTable, Side,
 from emulator.core.scenario import Scenario, Step
 from emulator.core.statuses import CallingStatus as S
 from emulator.scenario_files import load_scenario_dir
+from tests.readme import between
 
-README = Path(__file__).resolve().parents[2] / "README.md"
 START, END = "<!-- magic-numbers:start -->\n", "<!-- magic-numbers:end -->"
 
 
@@ -64,9 +62,7 @@ def test_the_served_table_is_the_table(client: TestClient) -> None:
 
 
 def test_readme_table_is_generated_from_the_table() -> None:
-    text = README.read_text(encoding="utf-8")
-    assert START in text and END in text, "README needs the magic-numbers markers"
-    block = text.split(START, 1)[1].split(END, 1)[0]
+    _, block = between(START, END)  # the docs page that has the markers
     assert block == markdown_table(), (
         "regenerate: python -c 'from emulator.core.magic_numbers import markdown_table as m; print(m(), end=\"\")'"
     )

@@ -7,9 +7,9 @@ import re
 import tomllib
 
 from tests.packaging.test_fresh_venv import README_PATH, ROOT
-from tests.readme import README, block
+from tests.readme import block, section
 
-SECTION = README.read_text(encoding="utf-8").split("## Installing it into your project\n")[1].split("\n## ")[0]
+SECTION = section("## Installing it into your project")
 
 
 def test_every_runtime_dependency_is_named() -> None:

@@ -189,9 +189,13 @@ def answers(port: int, requests: list[tuple[bytes, str]], timeout: float) -> lis
 
 
 def sent(http: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Response | str:
-    """The response, or why there is none (the server reset the connection, say)."""
+    """The response, or why there is none (the server reset the connection, say). An event stream
+    (``/__emulator/events``) lasts until the client leaves: its head is the answer, its body unread."""
     try:
-        return http.request(method, url, **kwargs)
+        with http.stream(method, url, **kwargs) as response:
+            if not response.headers.get("content-type", "").startswith("text/event-stream"):
+                response.read()
+            return response
     except httpx.TransportError as exc:
         return f"no answer: {exc!r}"
 

@@ -29,6 +29,7 @@ from tests.reliability.attack import (
     report,
     request_head,
     rss,
+    sent,
     served,
 )
 
@@ -170,7 +171,8 @@ def test_no_secret_reaches_the_journal_or_the_log(emulator: Emulator, http: http
 @pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: f"{op.method} {op.path}")
 def test_every_operation_answers_with_an_rcrequestid(http: httpx.Client, call_id: str, op: Operation) -> None:
     """Each operation as a client would first try it (no body, no query): success or error."""
-    response = http.request(op.method, fill(op.path, call_id))
+    response = sent(http, op.method, fill(op.path, call_id))
+    assert isinstance(response, httpx.Response), response
     assert response.headers.get("rcrequestid"), f"no RCRequestId on a {response.status_code}"
     assert_answered(response, op.path)
 

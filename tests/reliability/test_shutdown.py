@@ -95,3 +95,21 @@ def test_idle_sockets_do_not_hold_up_the_exit(emulator: Emulator) -> None:
     finally:
         for sock in idle:
             sock.close()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_an_open_dashboard_event_stream_ends_at_once_on_shutdown(emulator: Emulator, sig: signal.Signals) -> None:
+    request = f"GET /__emulator/events HTTP/1.1\r\nHost: 127.0.0.1:{emulator.port}\r\n\r\n".encode()
+    with socket.create_connection(("127.0.0.1", emulator.port), timeout=5) as sock:
+        sock.sendall(request)
+        received = b""
+        while b"event: change" not in received:
+            received += sock.recv(65536)
+        assert received.startswith(b"HTTP/1.1 200 OK")
+        started = time.monotonic()
+        emulator.proc.send_signal(sig)
+        assert emulator.proc.wait(timeout=2) == 0
+        assert time.monotonic() - started < 1  # ended by the server, not cut at the 1 s graceful timeout
+        while chunk := sock.recv(65536):
+            received += chunk
+    assert received.endswith(b"0\r\n\r\n")  # the stream's last chunk: it ended, it was not cut off
