@@ -59,6 +59,7 @@ SCOPES_BUT_JOURNAL = (
     "rate-limits",
     "call-log",
     "subscriptions",
+    "faults",
 )
 REPORT_KEY = pytest.StashKey[dict[str, Any]]()
 IN_PROCESS_RECEIVER = "http://ringout-webhook.test"
