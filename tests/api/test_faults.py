@@ -217,3 +217,14 @@ def test_in_process_a_connection_effect_raises_connection_dropped(make_client: C
     strict = TestClient(client.app, headers=dict(client.headers))
     with pytest.raises(ConnectionDropped):
         strict.get(EXTENSION, headers={"X-Emulator-Fault": "reset"})
+
+
+def test_a_window_on_the_emulators_clock(client: TestClient) -> None:
+    rule = add(client, effect="error", start="2026-01-01T00:00:10Z", end="2026-01-01T00:00:20Z")
+    assert (rule["start"], rule["end"]) == ("2026-01-01T00:00:10.000Z", "2026-01-01T00:00:20.000Z")
+    statuses = []
+    for seconds in (0, 10, 10):
+        if seconds:
+            assert client.post("/__emulator/clock/advance", json={"seconds": seconds}).status_code == 200
+        statuses.append(client.get(EXTENSION).status_code)
+    assert statuses == [200, 503, 200]
