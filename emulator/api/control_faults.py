@@ -15,7 +15,7 @@ from emulator.api.inputs import E164, Body, body_problem, read_json
 from emulator.api.responses import iso, json_response, no_content
 from emulator.api.routing import route
 from emulator.core.errors import InvalidParameterDetail
-from emulator.core.faults import BODY_EFFECTS, ERROR_STATUSES, Delay, Effect, Fault, FaultMatch, FaultRule, When
+from emulator.core.faults import BODY_EFFECTS, ERROR_STATUSES, Delay, Effect, Fault, FaultMatch, FaultRule, Firing, When
 
 MAX_MS = 60_000
 MAX_HEADER = 512
@@ -81,6 +81,11 @@ class FaultRuleBody(FaultBody):
     def match(self) -> FaultMatch:
         return FaultMatch(self.operation, self.method, self.path_prefix, self.account, self.extension, self.to)
 
+    def firing(self) -> Firing:
+        start = self.start.timestamp() if self.start else None
+        end = self.end.timestamp() if self.end else None
+        return Firing(self.probability, self.times, start, end)
+
 
 def header_fault(value: str) -> Fault:
     """``X-Emulator-Fault: <effect>[;name=value...]`` (the body's field names), e.g.
@@ -129,21 +134,19 @@ def rule_json(rule: FaultRule) -> dict[str, Any]:
         "account": m.account,
         "extension": m.extension,
         "to": m.to,
-        "start": iso(rule.start) if rule.start is not None else None,
-        "end": iso(rule.end) if rule.end is not None else None,
+        "start": iso(rule.firing.start),
+        "end": iso(rule.firing.end),
     }
     body: dict[str, Any] = {"id": rule.id, **fault_json(rule.fault), **{k: v for k, v in found.items() if v}}
-    body.update(probability=rule.probability, hits=rule.hits, seen=rule.seen)
-    if rule.times is not None:
-        body.update(times=rule.times, remaining=rule.remaining)
+    body.update(probability=rule.firing.probability, hits=rule.hits, seen=rule.seen)
+    if rule.firing.times is not None:
+        body.update(times=rule.firing.times, remaining=rule.remaining)
     return body
 
 
 async def create_fault(request: Request) -> Response:
     body = await read_json(request, FaultRuleBody)
-    start = body.start.timestamp() if body.start else None
-    end = body.end.timestamp() if body.end else None
-    rule = emulator_of(request).add_fault(body.fault(), body.match(), body.probability, body.times, start, end)
+    rule = emulator_of(request).add_fault(body.fault(), body.match(), body.firing())
     return json_response(rule_json(rule), 201)
 
 

@@ -20,7 +20,16 @@ from emulator.core.directory import Account, App, Directory, Extension
 from emulator.core.errors import ControlConflict, InsufficientPermissions, InvalidParameterDetail, ResourceNotFound
 from emulator.core.event_filters import EventFilter, parse_filters
 from emulator.core.events import CallEvents, call_events
-from emulator.core.faults import MAX_FAULTS, Fault, FaultBook, FaultBookFull, FaultMatch, FaultRule, RequestFacts
+from emulator.core.faults import (
+    MAX_FAULTS,
+    Fault,
+    FaultBook,
+    FaultBookFull,
+    FaultMatch,
+    FaultRule,
+    Firing,
+    RequestFacts,
+)
 from emulator.core.ids import IdSource, fresh
 from emulator.core.legs import Leg, LegAction
 from emulator.core.magic_numbers import MagicTable
@@ -568,17 +577,9 @@ class Emulator:
 
     # --- fault injection (``emulator.core.faults``) ----------------------------------------
 
-    def add_fault(
-        self,
-        fault: Fault,
-        match: FaultMatch,
-        probability: float = 1.0,
-        times: int | None = None,
-        start: float | None = None,
-        end: float | None = None,
-    ) -> FaultRule:
+    def add_fault(self, fault: Fault, match: FaultMatch, firing: Firing) -> FaultRule:
         try:
-            return self.faults.add(fault, match, probability, times, start, end)
+            return self.faults.add(fault, match, firing)
         except FaultBookFull:
             raise ControlConflict(detail=f"At most {MAX_FAULTS} fault rules are kept: delete some or reset") from None
 

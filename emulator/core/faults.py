@@ -104,27 +104,36 @@ class FaultMatch:
         return self.path_prefix is None or facts.path.startswith(self.path_prefix)
 
 
+@dataclass(frozen=True, slots=True)
+class Firing:
+    """When a matching rule fires."""
+
+    probability: float = 1.0
+    times: int | None = None  # None: until deleted
+    start: float | None = None  # emulator clock seconds; None: open
+    end: float | None = None
+
+
 @dataclass(slots=True, eq=False)
 class FaultRule:
     id: str
     fault: Fault
     match: FaultMatch
-    probability: float = 1.0
-    times: int | None = None  # None: until deleted
-    start: float | None = None  # emulator clock seconds; None: open
-    end: float | None = None
+    firing: Firing = field(default_factory=Firing)
     hits: int = 0  # times it fired
-    seen: int = field(default=0)  # matching requests it was tried on
+    seen: int = 0  # matching requests it was tried on while active
 
     @property
     def remaining(self) -> int | None:
-        return None if self.times is None else self.times - self.hits
+        times = self.firing.times
+        return None if times is None else times - self.hits
 
     def active(self, now: float) -> bool:
+        f = self.firing
         return (
-            (self.times is None or self.hits < self.times)
-            and (self.start is None or now >= self.start)
-            and (self.end is None or now < self.end)
+            (f.times is None or self.hits < f.times)
+            and (f.start is None or now >= f.start)
+            and (f.end is None or now < f.end)
         )
 
 
@@ -149,18 +158,10 @@ class FaultBook:
         """Whether some rule matches on the body's ``to`` (only then is a body read first)."""
         return any(rule.match.to is not None for rule in self._rules)
 
-    def add(
-        self,
-        fault: Fault,
-        match: FaultMatch,
-        probability: float = 1.0,
-        times: int | None = None,
-        start: float | None = None,
-        end: float | None = None,
-    ) -> FaultRule:
+    def add(self, fault: Fault, match: FaultMatch, firing: Firing | None = None) -> FaultRule:
         if len(self._rules) >= MAX_FAULTS:
             raise FaultBookFull()
-        rule = FaultRule(str(self._next_id), fault, match, probability, times, start, end)
+        rule = FaultRule(str(self._next_id), fault, match, firing or Firing())
         self._next_id += 1
         self._rules.append(rule)
         return rule
@@ -186,7 +187,8 @@ class FaultBook:
             if not rule.match.accepts(facts) or not rule.active(now):
                 continue
             rule.seen += 1
-            if rule.probability < 1.0 and self._rng.random() >= rule.probability:
+            probability = rule.firing.probability
+            if probability < 1.0 and self._rng.random() >= probability:
                 continue
             rule.hits += 1
             return rule

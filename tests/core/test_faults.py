@@ -14,6 +14,7 @@ from emulator.core.faults import (
     FaultBook,
     FaultBookFull,
     FaultMatch,
+    Firing,
     RequestFacts,
 )
 from tests.core.helpers import START
@@ -49,14 +50,14 @@ def test_a_rule_fires_on_the_requests_it_matches(match: FaultMatch, fires_on_cre
 
 def test_times_limits_the_hits_and_the_spent_rule_stays_listed() -> None:
     faults = book()
-    rule = faults.add(ERROR, FaultMatch(), times=2)
+    rule = faults.add(ERROR, FaultMatch(), Firing(times=2))
     assert [faults.fire(CREATE) is rule for _ in range(3)] == [True, True, False]
     assert (rule.hits, rule.remaining, faults.rules()) == (2, 0, (rule,))
 
 
 def test_the_first_rule_that_fires_wins() -> None:
     faults = book()
-    first = faults.add(ERROR, FaultMatch(operation="createRingOutCall"), times=1)
+    first = faults.add(ERROR, FaultMatch(operation="createRingOutCall"), Firing(times=1))
     second = faults.add(Fault(Effect.RESET), FaultMatch())
     assert [faults.fire(CREATE) for _ in range(2)] == [first, second]
 
@@ -64,7 +65,7 @@ def test_the_first_rule_that_fires_wins() -> None:
 def test_a_window_on_the_emulators_clock() -> None:
     clock = ManualClock(START)
     faults = FaultBook(clock, None)
-    rule = faults.add(ERROR, FaultMatch(), start=START + 10, end=START + 20)
+    rule = faults.add(ERROR, FaultMatch(), Firing(start=START + 10, end=START + 20))
     fired = []
     for step in (0, 10, 9.5, 0.5):
         clock.shift(step)
@@ -76,18 +77,18 @@ def test_a_probability_is_drawn_from_the_seed_reproducibly() -> None:
     runs = []
     for _ in range(2):
         faults = book(seed=42)
-        faults.add(ERROR, FaultMatch(), probability=0.5)
+        faults.add(ERROR, FaultMatch(), Firing(probability=0.5))
         runs.append([faults.fire(CREATE) is not None for _ in range(40)])
     assert runs[0] == runs[1]
     assert 5 < sum(runs[0]) < 35  # a coin, not a constant
     other = book(seed=43)
-    other.add(ERROR, FaultMatch(), probability=0.5)
+    other.add(ERROR, FaultMatch(), Firing(probability=0.5))
     assert [other.fire(CREATE) is not None for _ in range(40)] != runs[0]
 
 
 def test_probability_zero_never_fires_but_counts_what_it_saw() -> None:
     faults = book()
-    rule = faults.add(ERROR, FaultMatch(), probability=0.0)
+    rule = faults.add(ERROR, FaultMatch(), Firing(probability=0.0))
     assert [faults.fire(CREATE) for _ in range(3)] == [None, None, None]
     assert (rule.hits, rule.seen) == (0, 3)
 
