@@ -121,16 +121,17 @@ class FaultLayer:
     async def _apply(self, fault: Fault, rule_id: str | None, scope: Scope, receive: Receive, send: Send) -> None:
         if fault.when is When.BEFORE:
             if fault.effect is Effect.LATENCY:
-                await asyncio.sleep(self.emulator.fault_delay(fault))
-                await self.app(scope, receive, send)
+                resumed = await pause(self.emulator.fault_delay(fault), receive)
+                if resumed is not None:
+                    await self.app(scope, resumed, send)
                 return
             await self._strike(fault, rule_id, scope, receive, send, Held())
             return
         held = Held()
         await self.app(scope, receive, held.send)
         if fault.effect is Effect.LATENCY:
-            await asyncio.sleep(self.emulator.fault_delay(fault))
-            await replay(held, send)
+            if await pause(self.emulator.fault_delay(fault), receive) is not None:
+                await replay(held, send)
             return
         await self._strike(fault, rule_id, scope, receive, send, held)
 
@@ -214,6 +215,33 @@ async def drop(scope: Scope, receive: Receive, *, reset: bool) -> None:
         pass
 
 
+async def pause(seconds: float, receive: Receive) -> Receive | None:
+    """Wait ``seconds`` unless the client goes first (then ``None``: nobody is left to answer,
+    and a server shutting down has no sleeping request to cancel). What the request sent
+    meanwhile is kept: the ``receive`` returned replays it."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    read: list[Message] = []
+    while (left := deadline - loop.time()) > 0:
+        try:
+            message = await asyncio.wait_for(receive(), left)
+        except TimeoutError:
+            break
+        if message["type"] == "http.disconnect":
+            return None
+        read.append(message)
+    return replaying(read, receive)
+
+
+def replaying(read: list[Message], receive: Receive) -> Receive:
+    pending = list(read)
+
+    async def replay_first() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replay_first
+
+
 async def peek(receive: Receive) -> tuple[bytes, Receive]:
     """The request body's first ``BODY_PEEK`` bytes, and a ``receive`` that replays them."""
     read: list[Message] = []
@@ -226,13 +254,8 @@ async def peek(receive: Receive) -> tuple[bytes, Receive]:
         size += len(message.get("body", b""))
         if not message.get("more_body") or size > BODY_PEEK:
             break
-    pending = list(read)
-
-    async def replaying() -> Message:
-        return pending.pop(0) if pending else await receive()
-
     body = b"".join(m.get("body", b"") for m in read if m["type"] == "http.request")
-    return body[:BODY_PEEK], replaying
+    return body[:BODY_PEEK], replaying(read, receive)
 
 
 def to_number(body: bytes) -> str | None:

@@ -207,3 +207,16 @@ def test_a_slow_route_does_not_slow_the_others(server: EmulatorServer, http: htt
             assert slow.is_alive()  # still waiting on its second
     finally:
         slow.join()
+
+
+def test_a_delayed_request_whose_client_left_ends_at_once(http: httpx.Client) -> None:
+    with pytest.raises(httpx.ReadTimeout):
+        http.get(EXTENSION, headers={"X-Emulator-Fault": "latency;ms=5000"}, timeout=0.2)
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:  # the server sees the close, then the journal entry ends
+        [entry] = http.get("/__emulator/requests").json()["records"]
+        if entry["durationMs"] > 0:
+            break
+        time.sleep(0.02)
+    assert (entry["status"], entry["fault"]["effect"]) == (0, "latency")  # no answer: nobody to take it
+    assert 150 < entry["durationMs"] < 3000  # not the 5 s asked for
