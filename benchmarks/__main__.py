@@ -12,12 +12,12 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from benchmarks import call_log, churn, inprocess, rate_limits, report, startup, throughput, trees, webhooks
+from benchmarks import call_log, churn, faults, inprocess, rate_limits, report, startup, throughput, trees, webhooks
 from benchmarks.load import ensure_wrk
 from benchmarks.servers import EMULATOR_ARGS, STRICT_ARGS
 from benchmarks.trees import CURRENT, Tree
 
-PARTS = ("throughput", "startup", "flow", "memory", "churn", "rate_limits", "call_log", "webhooks")
+PARTS = ("throughput", "startup", "flow", "memory", "churn", "rate_limits", "call_log", "webhooks", "faults")
 QUICK = {
     "rounds": 3,
     "seconds": 1,
@@ -104,6 +104,9 @@ def run(parts: list[str], cfg: dict[str, Any], connections: int, under_test: Seq
     if "webhooks" in parts:
         print(f"webhooks: {cfg['webhook_calls']} calls ended by one advance ...", file=sys.stderr)
         current_only("webhooks", webhooks.run(cfg["webhook_calls"], cfg["samples"]))
+    if "faults" in parts:
+        print("faults: GET status beside POSTs held by a latency fault ...", file=sys.stderr)
+        current_only("faults", faults.run(min(cfg["samples"], 2_000)))
     return result
 
 

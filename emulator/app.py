@@ -23,6 +23,7 @@ from emulator.api import (
     control_calls,
     control_clock,
     control_deliveries,
+    control_faults,
     control_journal,
     control_rate_limits,
     control_report,
@@ -39,6 +40,7 @@ from emulator.api import (
 )
 from emulator.api.delivery import DeliveryEngine
 from emulator.api.errors import install_error_handlers
+from emulator.api.faults import FaultLayer
 from emulator.api.journal import Journal
 from emulator.api.journal_middleware import JournalMiddleware
 from emulator.api.rendered_records import RenderedRecords
@@ -98,6 +100,7 @@ def route_table(settings: Settings) -> list[BaseRoute]:
         *control_report.routes,
         *control_call_log.routes,
         *control_deliveries.routes,
+        *control_faults.routes,
         *contract.routes,
         *dashboard.routes,
         *events.routes,
@@ -147,6 +150,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.deliveries = DeliveryEngine(settings, {TRANSPORT: app.state.webhooks})
     app.state.events = events.EventHub()
     install_error_handlers(app, lambda scope: allowed_methods(routes, scope))
+    app.add_middleware(FaultLayer, emulator=emulator, routes=routes)  # inside the journal: it sees the fault
     app.add_middleware(JournalMiddleware, journal=journal, clock=emulator.clock, request_id=emulator.ids.request_id)
     return app
 

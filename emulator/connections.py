@@ -28,6 +28,7 @@ from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from uvicorn.server import ServerState
 
 from emulator.api.errors import error_body
+from emulator.api.faults import TRANSPORT_EXTENSION
 from emulator.api.responses import json_bytes
 from emulator.core.errors import CannotParseRequest, EmulatorError, HeaderFieldsTooLarge, TooManyConnections
 from emulator.settings import (
@@ -152,6 +153,7 @@ class GuardedProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._phase = Phase.HEAD
+        self.scope["extensions"] = {TRANSPORT_EXTENSION: {"transport": self.transport}}  # for fault injection
 
     def on_headers_complete(self) -> None:
         self._phase = Phase.BODY

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 URL_ENV = "RINGOUT_EMULATOR_URL"
 TOKEN_ENV = "RINGOUT_EMULATOR_CONTROL_TOKEN"
-MARKER_ARGS = ("scenario", "clock", "seed")
+MARKER_ARGS = ("scenario", "clock", "seed", "faults")
 CONTROL = "/__emulator"
 READINESS = "--ringout-readiness"
 # every reset scope but the journal (emulator.core.emulator.RESET_SCOPES; a test checks they agree)
@@ -59,6 +59,7 @@ SCOPES_BUT_JOURNAL = (
     "rate-limits",
     "call-log",
     "subscriptions",
+    "faults",
 )
 REPORT_KEY = pytest.StashKey[dict[str, Any]]()
 IN_PROCESS_RECEIVER = "http://ringout-webhook.test"
@@ -83,8 +84,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "ringout(scenario=None, clock=None, seed=None): the RingOut emulator's default scenario, "
-        "clock mode (real|manual|poll) and id seed for this test",
+        "ringout(scenario=None, clock=None, seed=None, faults=None): the RingOut emulator's default scenario, "
+        "clock mode (real|manual|poll), id seed and fault rules (a list of rule bodies) for this test",
     )
 
 
@@ -216,6 +217,17 @@ class Ringout:
             lines = "\n".join(f"  {e['method']} {e['path']} -> {e['status']}" for e in found)
             raise AssertionError(f"expected {expected} request(s) matching {filters}, found {len(found)}:\n{lines}")
         return found
+
+    def fault(self, effect: str, **rule: Any) -> dict[str, Any]:
+        """Add a fault rule (the body's fields, e.g. ``status=503, operation="createRingOutCall",
+        times=1``; see the README's "Fault injection"); the rule as the emulator lists it."""
+        result: dict[str, Any] = self.control("POST", "/faults", json={"effect": effect, **rule})
+        return result
+
+    def faults(self) -> list[dict[str, Any]]:
+        """Every fault rule, with its ``hits``."""
+        records: list[dict[str, Any]] = self.control("GET", "/faults")["records"]
+        return records
 
     def set_call_log_delay(self, seconds: float) -> dict[str, Any]:
         """How long after a call ends its call-log record appears (0: at once; reset restores it)."""
@@ -388,6 +400,8 @@ def _apply_marker(emulator: Ringout, marker: pytest.Mark) -> None:
         emulator.set_clock(mode=marker.kwargs["clock"])
     if marker.kwargs.get("scenario"):
         emulator.set_default_scenario(marker.kwargs["scenario"])
+    for rule in marker.kwargs.get("faults") or ():
+        emulator.fault(**rule)
 
 
 @pytest.fixture

@@ -58,6 +58,7 @@ class JournalFilters(Query):
 
 
 def entry_json(entry: JournalEntry) -> dict[str, Any]:
+    fault = entry.noted("fault")  # only on a faulted request (``emulator.api.faults``)
     return {
         "seq": entry.seq,
         "method": entry.method,
@@ -72,6 +73,7 @@ def entry_json(entry: JournalEntry) -> dict[str, Any]:
         "scenarioSource": entry.noted("scenario_source"),
         "to": entry.noted("to"),
         "from": entry.noted("from"),
+        **({"fault": fault} if fault else {}),
     }
 
 

@@ -29,6 +29,7 @@ STATE_KEYS = {
     "app": "emulator_app",  # client id of the calling app
     "bucket": "emulator_bucket",  # the rate-limit Bucket the request was counted against
     "refused": "emulator_refused",  # True when that bucket refused it (429)
+    "fault": "emulator_fault",  # the fault injected into it: {"rule", "effect", "when"} (api/faults.py)
 }
 
 RawHeaders = list[tuple[bytes, bytes]]

@@ -20,6 +20,16 @@ from emulator.core.directory import Account, App, Directory, Extension
 from emulator.core.errors import ControlConflict, InsufficientPermissions, InvalidParameterDetail, ResourceNotFound
 from emulator.core.event_filters import EventFilter, parse_filters
 from emulator.core.events import CallEvents, call_events
+from emulator.core.faults import (
+    MAX_FAULTS,
+    Fault,
+    FaultBook,
+    FaultBookFull,
+    FaultMatch,
+    FaultRule,
+    Firing,
+    RequestFacts,
+)
 from emulator.core.ids import IdSource, fresh
 from emulator.core.legs import Leg, LegAction
 from emulator.core.magic_numbers import MagicTable
@@ -38,7 +48,18 @@ from emulator.core.tokens import Session, TokenStore
 MAX_UPLOADED_SCENARIOS = 1000
 WEBHOOK_PERMISSION = "SubscriptionWebhook"
 DEFAULT_EXPIRES_IN = 604_800  # not documented; the platform's examples answer 604799 (7 days)
-RESET_SCOPES = ("calls", "tokens", "rules", "scenarios", "clock", "ids", "rate-limits", "call-log", "subscriptions")
+RESET_SCOPES = (
+    "calls",
+    "tokens",
+    "rules",
+    "scenarios",
+    "clock",
+    "ids",
+    "rate-limits",
+    "call-log",
+    "subscriptions",
+    "faults",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +140,7 @@ class Emulator:
         self.call_log_delay = config.call_log_delay_seconds
         self.subscriptions = SubscriptionStore(config.max_subscriptions)
         self.notifier = Notifier(self.subscriptions)
+        self.faults = FaultBook(self.clock, config.seed)
 
     def reset(self, scopes: Iterable[str] = RESET_SCOPES) -> None:
         """Back to the state at start for each scope (see ``RESET_SCOPES``)."""
@@ -174,6 +196,10 @@ class Emulator:
 
     def _reset_rate_limits(self) -> None:
         self.rate_limits.reset()
+
+    def _reset_faults(self) -> None:
+        self.faults.clear()
+        self.faults.reseed(self.config.seed)
 
     def create_ringout(self, extension: Extension, request: RingOutRequest, scenario_header: str | None) -> CallResult:
         account = self.directory.account(extension.account_id)
@@ -325,6 +351,7 @@ class Emulator:
 
     def seed(self, seed: int | None) -> None:
         self.ids.reseed(seed)
+        self.faults.reseed(seed)
 
     def switch_clock(self, mode: ClockMode, speed: float | None = None) -> None:
         """New calls take the new mode; existing calls keep theirs (time stays continuous)."""
@@ -548,6 +575,39 @@ class Emulator:
             if event_filter.permission not in session.scope:
                 raise InsufficientPermissions(event_filter.permission)
         return filters
+
+    # --- fault injection (``emulator.core.faults``) ----------------------------------------
+
+    def add_fault(self, fault: Fault, match: FaultMatch, firing: Firing) -> FaultRule:
+        try:
+            return self.faults.add(fault, match, firing)
+        except FaultBookFull:
+            raise ControlConflict(detail=f"At most {MAX_FAULTS} fault rules are kept: delete some or reset") from None
+
+    def fault_rules(self) -> tuple[FaultRule, ...]:
+        return self.faults.rules()
+
+    def remove_fault(self, fault_id: str) -> None:
+        if not self.faults.remove(fault_id):
+            _not_found("faultId")
+
+    def clear_faults(self) -> None:
+        self.faults.clear()
+
+    def fire_fault(self, facts: RequestFacts) -> FaultRule | None:
+        """The rule that fires for this request, if any (counted as a hit)."""
+        return self.faults.fire(facts) if len(self.faults) else None
+
+    def fault_delay(self, fault: Fault) -> float:
+        return self.faults.delay_seconds(fault)
+
+    @property
+    def faults_armed(self) -> bool:
+        return len(self.faults) > 0
+
+    @property
+    def faults_need_body(self) -> bool:
+        return self.faults.needs_body
 
 
 def _add(book: RuleBook, what: str, name: str, match: Match, times: int | None) -> Rule:

@@ -450,3 +450,45 @@ class HttpsRequired(EmulatorError):
 class WebhookInvalidResponse(EmulatorError):
     error_code = "SUB-525"
     template = "WebHook server response is invalid"
+
+
+# --- injected faults (``emulator.core.faults``): the platform's bodies for these statuses. The
+# reference gives CMN-201 for 500 and 503 only; 502 and 504 reuse it with their own words. ---
+
+
+class FaultInternalError(InternalError):
+    status = 500
+
+
+class FaultBadGateway(EmulatorError):
+    status = 502
+    error_code = "CMN-201"
+    template = "Bad Gateway"
+
+
+class FaultUnavailable(EmulatorError):
+    status = 503
+    error_code = "CMN-201"
+    template = "Service Temporary Unavailable"
+
+
+class FaultGatewayTimeout(EmulatorError):
+    status = 504
+    error_code = "CMN-201"
+    template = "Gateway Timeout"
+
+
+class FaultRateLimited(EmulatorError):
+    """A 429 a fault rule forced (no bucket refused it): the same body as a real refusal."""
+
+    status = 429
+    error_code = "CMN-301"
+    template = "Request rate exceeded"
+
+
+FAULT_ERRORS: dict[int, type[EmulatorError]] = {
+    500: FaultInternalError,
+    502: FaultBadGateway,
+    503: FaultUnavailable,
+    504: FaultGatewayTimeout,
+}

@@ -61,7 +61,7 @@ def test_reset_unknown_scope_is_400(client: TestClient) -> None:
     response = client.post("/__emulator/reset", json={"scopes": ["calls", "everything"]})
     message = (
         "Parameter [scopes] value is invalid. Unknown scope ['everything']; valid: "
-        "calls, tokens, journal, rules, scenarios, clock, ids, rate-limits, call-log, subscriptions, deliveries"
+        "calls, tokens, journal, rules, scenarios, clock, ids, rate-limits, call-log, subscriptions, faults, deliveries"
     )
     assert (response.status_code, response.json()) == (400, error("CMN-101", message, parameterName="scopes"))
 

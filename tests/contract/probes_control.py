@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
+from emulator.core.faults import MAX_FAULTS
 from tests.conftest import SEED_SAMPLE
 from tests.contract.probes import CONTROL, Probe, Send
 
@@ -27,6 +28,7 @@ UPLOAD = {"description": "Callee busy at once.", "steps": [{"at": 0, "caller": "
 REAL = {"clock": "real"}
 LOCKED = {"control_token": "secret"}
 LIMITS, REPORT = f"{CONTROL}/rate-limits", f"{CONTROL}/report"
+FAULTS = f"{CONTROL}/faults"
 RINGOUT_POST = ("POST", "/restapi/v1.0/account/{accountId}/extension/{extensionId}/ring-out")
 
 
@@ -172,6 +174,7 @@ def control_plane_probes() -> list[Probe]:
         *docs_probes(),
         *dashboard_probes(),
         *call_log_settings_probes(),
+        *fault_probes(),
     ]
 
 
@@ -226,4 +229,31 @@ def dashboard_probes() -> list[Probe]:
         Probe("GET", f"{CONTROL}/events", 200, _closed_hub),
         Probe("GET", f"{CONTROL}/events", 503, _full_hub),
         _locked("GET", f"{CONTROL}/events", f"{CONTROL}/events"),
+    ]
+
+
+def _fill_faults(client: TestClient) -> httpx.Response:
+    """``MAX_FAULTS`` rules, then one more: 409."""
+    for _ in range(MAX_FAULTS):
+        assert client.post(FAULTS, json={"effect": "empty", "pathPrefix": "/nowhere"}).status_code == 201
+    response: httpx.Response = client.post(FAULTS, json={"effect": "empty"})
+    return response
+
+
+def fault_probes() -> list[Probe]:
+    one = f"{FAULTS}/{{faultId}}"
+    return [
+        Probe("GET", FAULTS, 200, _send("GET", FAULTS)),
+        _locked("GET", FAULTS, FAULTS),
+        Probe("POST", FAULTS, 201, _send("POST", FAULTS, json={"effect": "error", "status": 503, "times": 1})),
+        Probe("POST", FAULTS, 400, _send("POST", FAULTS, json={"effect": "error", "status": 418})),
+        Probe("POST", FAULTS, 409, _fill_faults),
+        _locked("POST", FAULTS, FAULTS),
+        Probe("DELETE", FAULTS, 204, _send("DELETE", FAULTS)),
+        _locked("DELETE", FAULTS, FAULTS),
+        Probe(
+            "DELETE", one, 204, lambda c: c.delete(f"{FAULTS}/{c.post(FAULTS, json={'effect': 'reset'}).json()['id']}")
+        ),
+        Probe("DELETE", one, 404, _send("DELETE", f"{FAULTS}/nope")),
+        _locked("DELETE", one, f"{FAULTS}/1"),
     ]

@@ -200,7 +200,7 @@ def test_unknown_scenario(ringout):
 
 def test_the_marker_is_registered(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_inprocess("--markers")
-    result.stdout.fnmatch_lines(["@pytest.mark.ringout(scenario=None, clock=None, seed=None)*"])
+    result.stdout.fnmatch_lines(["@pytest.mark.ringout(scenario=None, clock=None, seed=None, faults=None)*"])
 
 
 def test_importing_the_plugin_is_cheap() -> None:

@@ -37,6 +37,7 @@ PATH_VALUES = {
     "name": "attack",
     "leg": "callee",
     "ruleId": "no-such-rule",
+    "faultId": "no-such-fault",
     "asset": "swagger-ui.css",
     "callRecordId": "no-such-record",
     "subscriptionId": "00000000-0000-4000-8000-000000000000",

@@ -15,7 +15,7 @@
   const JOURNAL_LIMIT = 100;
   const CALLS_SHOWN = 50; // the newest; a store of thousands would make a page nobody reads
   // = control.SCOPES (a test checks)
-  const RESET_SCOPES = ["calls", "tokens", "journal", "rules", "scenarios", "clock", "ids", "rate-limits", "call-log", "subscriptions", "deliveries"];
+  const RESET_SCOPES = ["calls", "tokens", "journal", "rules", "scenarios", "clock", "ids", "rate-limits", "call-log", "subscriptions", "faults", "deliveries"];
   const LEG_ACTIONS = {
     ringing: [["answer", "Answer"], ["busy", "Busy"], ["no_answer", "No answer"], ["reject", "Reject"]],
     talking: [["hang_up", "Hang up"]],

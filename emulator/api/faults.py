@@ -1,0 +1,269 @@
+"""The fault layer: a pure ASGI middleware, just inside the journal's, that applies what a fault
+rule (``emulator.core.faults``) or the request's own ``X-Emulator-Fault`` header asks for.
+
+Requests to the control plane are never faulted. With no rule and no header a request costs one
+header scan. Otherwise the request's facts are gathered (its route's operationId and path ids
+from the route table, the RingOut body's ``to`` only when some rule matches on it: the body is
+then read first, at most ``BODY_PEEK`` bytes, and replayed to the route) and the first rule
+that fires is applied:
+
+- ``when: before``: the fault replaces the operation (nothing changes); ``latency`` delays it.
+- ``when: after``: the operation runs, its response is held, then the fault hits it (an error or
+  a dropped connection instead of it, or it late, truncated or dribbled).
+
+Delays are ``asyncio.sleep``: other requests go on meanwhile. Connection effects need the
+connection: ``emulator.connections.GuardedProtocol`` puts its transport in the request's scope
+(``scope["extensions"][TRANSPORT_EXTENSION]``); a reset sets ``SO_LINGER`` 0 and aborts (the
+peer gets an RST), an empty response or a truncated body closes it. Served in-process (no
+transport), a connection effect raises ``ConnectionDropped`` out of the app instead."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import re
+import socket
+import struct
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.routing import BaseRoute, Match, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from emulator.api.control_faults import HEADER, header_fault
+from emulator.api.errors import error_response
+from emulator.api.journal import STATE_KEYS
+from emulator.api.rate_limits import BUCKET_KEY
+from emulator.api.routing import CONTROL_PREFIX
+from emulator.core.emulator import Emulator
+from emulator.core.errors import FAULT_ERRORS, EmulatorError, FaultRateLimited
+from emulator.core.faults import Effect, Fault, RequestFacts, When
+from emulator.core.rate_limits import OPERATION_GROUPS, Bucket, Group
+
+TRANSPORT_EXTENSION = "emulator.transport"  # scope["extensions"][...]["transport"]: the asyncio transport
+HEADER_KEY = HEADER.lower().encode()
+FAULT_KEY = STATE_KEYS["fault"]
+BODY_PEEK = 64 * 1024
+NOT_DIGIT = re.compile(r"\D")
+
+
+class ConnectionDropped(ConnectionError):
+    """A connection effect where there is no connection (the app served in-process)."""
+
+
+@dataclass(slots=True)
+class Held:
+    """A response the operation gave, held back ("after" faults)."""
+
+    start: Message | None = None
+    body: list[bytes] = field(default_factory=list)
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.start = message
+        elif message["type"] == "http.response.body":
+            self.body.append(message.get("body", b""))
+
+    @property
+    def content(self) -> bytes:
+        return b"".join(self.body)
+
+
+class FaultLayer:
+    def __init__(self, app: ASGIApp, emulator: Emulator, routes: list[BaseRoute]) -> None:
+        self.app = app
+        self.emulator = emulator
+        self.routes = [made for made in routes if isinstance(made, Route)]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        header = next((value for name, value in scope["headers"] if name == HEADER_KEY), None)
+        if header is None and not self.emulator.faults_armed:
+            await self.app(scope, receive, send)
+            return
+        try:
+            fault, rule_id, receive = await self._choose(scope, receive, header)
+        except EmulatorError as error:
+            await error_response(error, path=scope["path"])(scope, receive, send)
+            return
+        if fault is None:
+            await self.app(scope, receive, send)
+            return
+        scope["state"][FAULT_KEY] = {"rule": rule_id, "effect": fault.effect.value, "when": fault.when.value}
+        await self._apply(fault, rule_id, scope, receive, send)
+
+    async def _choose(
+        self, scope: Scope, receive: Receive, header: bytes | None
+    ) -> tuple[Fault | None, str | None, Receive]:
+        if header is not None:
+            return header_fault(header.decode("latin-1")), None, receive
+        operation, params = self._route(scope)
+        to = None
+        if self.emulator.faults_need_body and scope["method"] == "POST":
+            body, receive = await peek(receive)
+            to = to_number(body)
+        facts = RequestFacts(
+            scope["method"], scope["path"], operation, params.get("accountId"), params.get("extensionId"), to
+        )
+        rule = self.emulator.fire_fault(facts)
+        return (rule.fault, rule.id, receive) if rule else (None, None, receive)
+
+    def _route(self, scope: Scope) -> tuple[str | None, dict[str, Any]]:
+        for made in self.routes:
+            match, child = made.matches(scope)
+            if match is Match.FULL:
+                return made.name, child.get("path_params", {})
+        return None, {}
+
+    async def _apply(self, fault: Fault, rule_id: str | None, scope: Scope, receive: Receive, send: Send) -> None:
+        if fault.when is When.BEFORE:
+            if fault.effect is Effect.LATENCY:
+                resumed = await pause(self.emulator.fault_delay(fault), receive)
+                if resumed is not None:
+                    await self.app(scope, resumed, send)
+                return
+            await self._strike(fault, rule_id, scope, receive, send, Held())
+            return
+        held = Held()
+        await self.app(scope, receive, held.send)
+        if fault.effect is Effect.LATENCY:
+            if await pause(self.emulator.fault_delay(fault), receive) is not None:
+                await replay(held, send)
+            return
+        await self._strike(fault, rule_id, scope, receive, send, held)
+
+    async def _strike(
+        self, fault: Fault, rule_id: str | None, scope: Scope, receive: Receive, send: Send, held: Held
+    ) -> None:
+        effect = fault.effect
+        if effect is Effect.ERROR:
+            error = FAULT_ERRORS[fault.status]()
+            headers = {"Retry-After": str(fault.retry_after or 1)} if fault.status == 503 else {}
+            await error_response(error, {**headers, **note(rule_id)}, path=scope["path"])(scope, receive, send)
+        elif effect is Effect.THROTTLE:
+            bucket = self._throttled_bucket(scope)
+            scope["state"][BUCKET_KEY] = bucket
+            retry_after = fault.retry_after or max(math.ceil(bucket.policy.penalty), 1)
+            headers = {"Retry-After": str(retry_after), **note(rule_id)}
+            await error_response(FaultRateLimited(), headers, path=scope["path"])(scope, receive, send)
+        elif effect is Effect.RESET or effect is Effect.EMPTY:
+            await drop(scope, receive, reset=effect is Effect.RESET)
+        elif effect is Effect.TRUNCATE:
+            content = held.content
+            keep = len(content) // 2 if fault.keep_bytes is None else min(fault.keep_bytes, len(content) - 1)
+            await send(start_of(held))
+            await send({"type": "http.response.body", "body": content[: max(keep, 0)], "more_body": True})
+            await drop(scope, receive, reset=False)
+        else:  # DRIBBLE
+            await dribble(held, send, fault.chunks, fault.ms / 1000)
+
+    def _throttled_bucket(self, scope: Scope) -> Bucket:
+        """A bucket with nothing left, for the ``X-Rate-Limit-*`` headers of the route's group."""
+        operation, _ = self._route(scope)
+        group = OPERATION_GROUPS.get(operation or "", Group.LIGHT)
+        policy = self.emulator.rate_limit_policies()[1][group]
+        bucket = Bucket(("fault", "fault", group), policy)
+        bucket.penalty_until = math.inf  # remaining: 0
+        return bucket
+
+
+def note(rule_id: str | None) -> dict[str, str]:
+    said = f"fault rule {rule_id}" if rule_id else f"the {HEADER} header"
+    return {"X-Emulator-Note": f"Injected by {said}; list the rules: GET /__emulator/faults"}
+
+
+def start_of(held: Held) -> Message:
+    if held.start is None:  # every route answers; a guard, not a path
+        raise ConnectionDropped("the operation gave no response")
+    return held.start
+
+
+async def replay(held: Held, send: Send) -> None:
+    await send(start_of(held))
+    await send({"type": "http.response.body", "body": held.content})
+
+
+async def dribble(held: Held, send: Send, chunks: int, pause: float) -> None:
+    """The body in ``chunks`` parts (its declared length unchanged), ``pause`` seconds apart."""
+    content = held.content
+    size = max(math.ceil(len(content) / chunks), 1)
+    parts = [content[i : i + size] for i in range(0, len(content), size)] or [b""]
+    await send(start_of(held))
+    for index, part in enumerate(parts):
+        if index:
+            await asyncio.sleep(pause)
+        await send({"type": "http.response.body", "body": part, "more_body": index < len(parts) - 1})
+
+
+async def drop(scope: Scope, receive: Receive, *, reset: bool) -> None:
+    """Close the connection (``reset``: abort it with an RST), then wait until the server has
+    seen it go (so it does not answer in our place)."""
+    transport = scope.get("extensions", {}).get(TRANSPORT_EXTENSION, {}).get("transport")
+    if transport is None:
+        raise ConnectionDropped("reset" if reset else "closed")
+    if reset:
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        transport.abort()
+    else:
+        transport.close()
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+async def pause(seconds: float, receive: Receive) -> Receive | None:
+    """Wait ``seconds`` unless the client goes first (then ``None``: nobody is left to answer,
+    and a server shutting down has no sleeping request to cancel). What the request sent
+    meanwhile is kept: the ``receive`` returned replays it."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    read: list[Message] = []
+    while (left := deadline - loop.time()) > 0:
+        try:
+            message = await asyncio.wait_for(receive(), left)
+        except TimeoutError:
+            break
+        if message["type"] == "http.disconnect":
+            return None
+        read.append(message)
+    return replaying(read, receive)
+
+
+def replaying(read: list[Message], receive: Receive) -> Receive:
+    pending = list(read)
+
+    async def replay_first() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replay_first
+
+
+async def peek(receive: Receive) -> tuple[bytes, Receive]:
+    """The request body's first ``BODY_PEEK`` bytes, and a ``receive`` that replays them."""
+    read: list[Message] = []
+    size = 0
+    while True:
+        message = await receive()
+        read.append(message)
+        if message["type"] != "http.request":
+            break
+        size += len(message.get("body", b""))
+        if not message.get("more_body") or size > BODY_PEEK:
+            break
+    body = b"".join(m.get("body", b"") for m in read if m["type"] == "http.request")
+    return body[:BODY_PEEK], replaying(read, receive)
+
+
+def to_number(body: bytes) -> str | None:
+    """A RingOut body's ``to.phoneNumber`` as ``+`` and its digits; ``None`` when there is none."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return None
+    to = parsed.get("to") if isinstance(parsed, dict) else None
+    number = to.get("phoneNumber") if isinstance(to, dict) else None
+    return "+" + NOT_DIGIT.sub("", number) if isinstance(number, str) else None
