@@ -46,6 +46,7 @@ PATH = "/ws"
 SUBSCRIPTION = "/restapi/v1.0/subscription"
 ITEM = re.compile(r"^/restapi/v1\.0/subscription/([^/]+)/?$")
 DAY = 86_400
+LENIENT = "lenient"  # the token REST over WebSocket presents for lenient mode's token-less session
 CLOSE_REFUSED = 4401  # the socket is refused (bad token, too many connections): after an Error frame
 Filter = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
 _LENIENT = ConfigDict(extra="ignore")
@@ -234,7 +235,7 @@ async def _rest(
 ) -> tuple[int, dict[str, str], Any]:
     """REST over WebSocket: the request goes through the app, as the socket's OAuth session."""
     host = websocket.headers.get("host", "127.0.0.1")
-    headers = {**(header.headers or {}), "Authorization": f"Bearer {found.oauth.access_token}"}
+    headers = {**(header.headers or {}), "Authorization": f"Bearer {found.oauth.access_token or LENIENT}"}
     content = None if body is None else to_json(body)
     if content is not None:
         headers["Content-Type"] = "application/json"

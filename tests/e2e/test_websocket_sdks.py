@@ -121,3 +121,15 @@ def test_rc_ex_ws_subscribes_recovers_and_carries_rest(emulator: EmulatorServer)
         f"buffered {order} 2",
         "revoked",
     ]
+
+
+def test_ringcentral_subscriptions_registers_and_receives(emulator: EmulatorServer) -> None:
+    """``@ringcentral/subscriptions`` 5.0.11 over ``@ringcentral/sdk``: ``createSubscription()
+    .setEventFilters([...]).register()``, the events in order, then ``wse.revoke()``."""
+    assert run_node("ws-ringcentral-subscriptions.mjs", emulator.url) == [
+        "registered Active WebSocket",
+        "ring-out 200",
+        "advance 200",
+        f"events {','.join(EVENTS)}",
+        "revoked",
+    ]
