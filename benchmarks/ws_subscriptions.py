@@ -62,7 +62,7 @@ async def _run(sockets: int, calls: int) -> dict[str, Any]:
             for socket in opened:
                 await socket.recv()
                 await socket.send(json.dumps([request, {"eventFilters": [FILTER]}]))
-                await socket.recv()
+                assert json.loads(await socket.recv())[0]["status"] == 200
             per_socket_kib = (_rss_kib() - before) / sockets
             counts = [0] * sockets
             expected = calls * EVENTS_PER_CALL

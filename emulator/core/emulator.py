@@ -490,7 +490,10 @@ class Emulator:
         )  # fmt: skip
 
     def add_subscription(self, subscription: Subscription) -> Subscription:
-        self.subscriptions.check_room(subscription.extension_id, subscription.client_id, self.clock.now())
+        per_owner = subscription.transport != WEBSOCKET
+        self.subscriptions.check_room(
+            subscription.extension_id, subscription.client_id, self.clock.now(), per_owner=per_owner
+        )
         self.subscriptions.add(subscription)
         now = self.clock.now()
         for call in self.calls:  # live calls of the account: their next events now matter
@@ -562,7 +565,7 @@ class Emulator:
         handshake; it lives while its socket session does."""
         filters = self._filters(session, event_filters)
         now = self.clock.now()
-        self.subscriptions.check_room(session.extension.id, session.app.client_id, now)
+        self.subscriptions.check_room(session.extension.id, session.app.client_id, now, per_owner=False)
         extension = session.extension
         subscription = Subscription(
             fresh(self.ids.uuid, self.subscriptions), extension.account_id, extension.id, session.app.client_id,

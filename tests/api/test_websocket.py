@@ -461,3 +461,22 @@ def test_reset_closes_the_sockets(server: EmulatorServer) -> None:
                 assert (await recv(refused))[1]["errorCode"] == "WSG-401"
 
     run(test)
+
+
+def test_websocket_subscriptions_skip_the_30_per_owner_cap_but_not_the_total() -> None:
+    async def test() -> None:
+        async with client(running) as user:
+            ws = await user.ws_token()
+            sockets = [await connect(ws) for _ in range(32)]
+            try:
+                answers = []
+                for socket in sockets:
+                    await recv(socket)
+                    answers.append((await send(socket, *create()))[0]["status"])
+                assert answers == [200] * 31 + [403]  # max_subscriptions 31: SUB-505 past it
+            finally:
+                for socket in sockets:
+                    await socket.close()
+
+    with serve(max_subscriptions=31) as running:
+        run(test)
