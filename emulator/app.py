@@ -37,6 +37,7 @@ from emulator.api import (
     scheduler,
     subscriptions,
     telephony_sessions,
+    websocket,
 )
 from emulator.api.delivery import DeliveryEngine
 from emulator.api.errors import install_error_handlers
@@ -46,10 +47,11 @@ from emulator.api.journal_middleware import JournalMiddleware
 from emulator.api.rendered_records import RenderedRecords
 from emulator.api.routing import allowed_methods, control_mount, served_routes
 from emulator.api.webhooks import TRANSPORT, WebhookSink
+from emulator.api.ws_gateway import Gateway
 from emulator.bundled import bundled_accounts_file, bundled_scenarios_dir
 from emulator.core.call import ClockMode
 from emulator.core.clock import Clock, ManualClock, SystemClock
-from emulator.core.emulator import Emulator, EmulatorConfig
+from emulator.core.emulator import WEBSOCKET, Emulator, EmulatorConfig
 from emulator.core.rate_limits import Group, RateLimitConfig
 from emulator.scenario_files import load_catalogue
 from emulator.settings import AuthMode, Settings
@@ -113,6 +115,8 @@ def route_table(settings: Settings) -> list[BaseRoute]:
         *subscriptions.routes,
         *telephony_sessions.routes,
         *oauth.routes,
+        *websocket.routes,  # POST /restapi/oauth/wstoken
+        *websocket.websocket_routes,  # the socket itself (/ws)
         control_mount(control_routes, settings.control_token),
         *contract.root_routes,
     ]
@@ -147,7 +151,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.journal = journal
     app.state.rendered_records = RenderedRecords()
     app.state.webhooks = WebhookSink(settings)  # the webhook transport (``mount``: in-process delivery)
-    app.state.deliveries = DeliveryEngine(settings, {TRANSPORT: app.state.webhooks})
+    app.state.ws_gateway = Gateway(settings)  # WebSocket sessions, tokens and their sink
+    sinks = {TRANSPORT: app.state.webhooks, WEBSOCKET: app.state.ws_gateway}
+    app.state.deliveries = DeliveryEngine(settings, sinks)
     app.state.events = events.EventHub()
     install_error_handlers(app, lambda scope: allowed_methods(routes, scope))
     app.add_middleware(FaultLayer, emulator=emulator, routes=routes)  # inside the journal: it sees the fault

@@ -129,6 +129,19 @@ class Settings(BaseSettings):
     rate_limit_window: float = Field(60.0, gt=0, le=86_400, description="rate-limit window, seconds")
     rate_limit_penalty: float = Field(60.0, gt=0, le=86_400, description="rate-limit penalty, seconds")
 
+    # --- WebSocket subscriptions (README "WebSocket subscriptions") ---
+    ws_token_ttl: int = Field(600, ge=1, le=86_400, description="ws_access_token lifetime, seconds (reusable)")
+    ws_max_connections: int = Field(1000, ge=1, le=100_000, description="cap on open WebSocket connections")
+    ws_max_connections_per_extension: int = Field(
+        50, ge=1, le=10_000, description="cap on open WebSocket connections per extension"
+    )
+    ws_recovery_buffer_size: int = Field(
+        100, ge=0, le=10_000, description="notifications kept per disconnected WebSocket session"
+    )
+    ws_recovery_timeout: float = Field(
+        180.0, ge=0, le=86_400, description="seconds a disconnected WebSocket session can be recovered"
+    )
+
 
 def env_var(field: str) -> str:
     return f"{ENV_PREFIX}{field.upper()}"

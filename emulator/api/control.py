@@ -52,6 +52,8 @@ async def reset(request: Request) -> Response:
         journal_of(request).clear()
     if DELIVERIES_SCOPE in body.scopes:
         request.app.state.deliveries.log.clear()
+    if {"subscriptions", "tokens"} & set(body.scopes):  # their sockets close (1001) and their sessions end
+        await request.app.state.ws_gateway.close_all(emulator_of(request))
     return json_response({"reset": body.scopes})
 
 

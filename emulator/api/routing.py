@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Match, Mount, Route
+from starlette.routing import BaseRoute, Match, Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.api.errors import error_response
@@ -96,6 +96,8 @@ def _walk(routes: Sequence[BaseRoute], prefix: str) -> Iterator[tuple[str, Route
             yield from _walk(made.routes, prefix + made.path)
         elif isinstance(made, Route):
             yield prefix + made.path, made
+        elif isinstance(made, WebSocketRoute):
+            continue  # no HTTP operation (README "WebSocket subscriptions": OpenAPI cannot describe it)
         else:
             raise TypeError(f"a route served_routes cannot read: {made!r}")
 

@@ -69,6 +69,8 @@ def subscription_json(request: Request, subscription: Subscription) -> dict[str,
         "expiresIn": max(1, math.ceil(subscription.expires_at - now)),  # live: at least 1 (the spec's minimum)
         "deliveryMode": {"transportType": "WebHook", "encryption": False, "address": subscription.address},
     }
+    if subscription.transport != "WebHook":  # a WebSocket one (listed, read; served by its socket)
+        found["deliveryMode"] = {"transportType": subscription.transport, "encryption": False}
     if subscription.status == BLACKLISTED:
         found["blacklistedData"] = {
             "blacklistedAt": iso(subscription.blacklisted_at),

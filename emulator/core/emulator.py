@@ -47,6 +47,9 @@ from emulator.core.tokens import Session, TokenStore
 
 MAX_UPLOADED_SCENARIOS = 1000
 WEBHOOK_PERMISSION = "SubscriptionWebhook"
+WEBSOCKET_PERMISSION = "WebSocket"
+WEBSOCKET = "WebSocket"  # the transport (and the delivery engine's sink) of socket subscriptions
+WEBSOCKET_LIFETIME = 10 * 365 * 86_400  # alive while its socket session is: the gateway deletes it
 DEFAULT_EXPIRES_IN = 604_800  # not documented; the platform's examples answer 604799 (7 days)
 RESET_SCOPES = (
     "calls",
@@ -515,7 +518,10 @@ class Emulator:
         )  # fmt: skip
 
     def add_subscription(self, subscription: Subscription) -> Subscription:
-        self.subscriptions.check_room(subscription.extension_id, subscription.client_id, self.clock.now())
+        per_owner = subscription.transport != WEBSOCKET
+        self.subscriptions.check_room(
+            subscription.extension_id, subscription.client_id, self.clock.now(), per_owner=per_owner
+        )
         self.subscriptions.add(subscription)
         now = self.clock.now()
         for call in self.calls:  # live calls of the account: their next events now matter
@@ -568,6 +574,50 @@ class Emulator:
 
     def record_delivery(self, subscription: Subscription, ok: bool, reason: str) -> None:
         subscription.delivered(ok, self.clock.now(), reason, self.config.blacklist_after_seconds)
+
+    # --- WebSocket subscriptions (the gateway in ``emulator.api.ws_gateway`` owns the sockets) ---
+
+    def websocket_subscriber(self, token: str | None) -> Session:
+        """The session ``POST /restapi/oauth/wstoken`` acts for: its app needs ``WebSocket``."""
+        session = self.gate.session(token)
+        if WEBSOCKET_PERMISSION not in session.scope:
+            raise InsufficientPermissions(WEBSOCKET_PERMISSION)
+        return session
+
+    def session_alive(self, session: Session) -> bool:
+        """The OAuth session a socket acts for is neither revoked nor dead (lenient: any is)."""
+        return self.gate.lenient or (not session.revoked and not session.dead(self.clock.now()))
+
+    def add_websocket_subscription(self, session: Session, event_filters: list[str], address: str) -> Subscription:
+        """A socket's subscription: checked like a webhook's (filters, permissions, the cap), no
+        handshake; it lives while its socket session does."""
+        filters = self._filters(session, event_filters)
+        now = self.clock.now()
+        self.subscriptions.check_room(session.extension.id, session.app.client_id, now, per_owner=False)
+        extension = session.extension
+        subscription = Subscription(
+            fresh(self.ids.uuid, self.subscriptions), extension.account_id, extension.id, session.app.client_id,
+            filters, address, None, now, WEBSOCKET_LIFETIME, now + WEBSOCKET_LIFETIME, transport=WEBSOCKET,
+        )  # fmt: skip
+        return self.add_subscription(subscription)
+
+    def websocket_subscription(self, session: Session, subscription_id: str, address: str) -> Subscription:
+        """The socket session's own subscription (404 CMN-102 for any other id)."""
+        found = self.subscription(session, subscription_id)
+        if found.transport != WEBSOCKET or found.address != address:
+            raise ResourceNotFound("subscriptionId")
+        return found
+
+    def update_websocket_subscription(
+        self, session: Session, subscription_id: str, address: str, event_filters: list[str]
+    ) -> Subscription:
+        found = self.websocket_subscription(session, subscription_id, address)
+        found.filters = self._filters(session, event_filters)
+        return found
+
+    def drop_subscription(self, subscription_id: str) -> None:
+        """Forget a subscription whatever its owner (its socket session ended)."""
+        self.subscriptions.remove(subscription_id)
 
     def _filters(self, session: Session, texts: list[str]) -> tuple[EventFilter, ...]:
         filters = parse_filters(texts, session.extension, self.directory)

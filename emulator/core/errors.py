@@ -492,3 +492,33 @@ FAULT_ERRORS: dict[int, type[EmulatorError]] = {
     503: FaultUnavailable,
     504: FaultGatewayTimeout,
 }
+
+
+# --- the WebSocket gateway's own errors (``Error`` frames; README "WebSocket subscriptions") ---
+
+
+class WsMalformedSessionToken(EmulatorError):
+    error_code = "WSG-400"
+    template = "Malformed WebSocket session context token"
+
+
+class WsInvalidToken(EmulatorError):
+    status = 401
+    error_code = "WSG-401"
+    template = "WebSocket access token is invalid or expired"
+
+
+class WsTooManyConnections(EmulatorError):
+    status = 429
+    error_code = "WSG-429"
+    template = "Too many WebSocket connections ({scope} cap {cap})"
+
+
+class WsMalformedMessage(EmulatorError):
+    error_code = "WSG-808"
+    template = "Malformed message: {detail}"
+
+
+class WsSubscriptionTransport(EmulatorError):
+    error_code = "SUB-400"
+    template = "Only [WebSocket] transport is supported over a WebSocket connection"

@@ -72,10 +72,16 @@ class SubscriptionStore:
     def watching(self, account_id: str) -> bool:
         return account_id in self._by_account
 
-    def check_room(self, extension_id: str, client_id: str, now: float) -> None:
+    def check_room(self, extension_id: str, client_id: str, now: float, *, per_owner: bool = True) -> None:
+        """Room for one more: ``PER_OWNER`` counts webhook subscriptions only (``per_owner`` off for a
+        WebSocket one: its sockets are bounded instead); ``max_total`` counts every subscription."""
         self._purge(now)
-        owned = sum(1 for s in self._by_id.values() if s.extension_id == extension_id and s.client_id == client_id)
-        if owned >= PER_OWNER or len(self._by_id) >= self.max_total:
+        owned = sum(
+            1
+            for s in self._by_id.values()
+            if s.extension_id == extension_id and s.client_id == client_id and s.transport == "WebHook"
+        )
+        if (per_owner and owned >= PER_OWNER) or len(self._by_id) >= self.max_total:
             raise SubscriptionLimitExceeded()
 
     def add(self, subscription: Subscription) -> None:

@@ -17,7 +17,10 @@ from tests.contract.openapi_doc import OPENAPI_FILE, load, operations_by_key
 
 CALL_ID = "CALL"
 OPS = operations_by_key(load(OPENAPI_FILE))
-BODYLESS = {("POST", "/restapi/v1.0/subscription/{subscriptionId}/renew")}  # "comes with empty body": ignored
+BODYLESS = {
+    ("POST", "/restapi/v1.0/subscription/{subscriptionId}/renew"),  # "comes with empty body": ignored
+    ("POST", "/restapi/oauth/wstoken"),  # the SDKs send an empty body under any Content-Type: ignored, unread
+}
 BODY_ROUTES = sorted(key for key in OPS if key[0] in ("POST", "PUT") and key not in BODYLESS)
 LIMITS = {
     "/restapi/oauth/token": FORM_LIMIT,

@@ -52,7 +52,7 @@ def test_jwt_login_answers_the_spec_fields(strict: TestClient) -> None:
     }
     assert body["token_type"] == "bearer"
     assert (body["expires_in"], body["refresh_token_expires_in"]) == (3600, 604800)
-    assert body["scope"] == "CallControl ReadAccounts ReadCallLog ReadPresence RingOut SubscriptionWebhook"
+    assert body["scope"] == "CallControl ReadAccounts ReadCallLog ReadPresence RingOut SubscriptionWebhook WebSocket"
     assert body["owner_id"] == "400131560009"
     assert body["access_token"] != body["refresh_token"]
 

@@ -239,7 +239,26 @@ def _throttled_ringout(spelling: str) -> list[Probe]:
     ]
 
 
+def ws_token_probes() -> list[Probe]:
+    """``POST /restapi/oauth/wstoken``: 200, 401 without a token, 403 for an app without
+    ``WebSocket``, 429 past the Auth group's limit."""
+    wstoken = "/restapi/oauth/wstoken"
+
+    def without_permission(client: TestClient) -> httpx.Response:
+        token = client.post("/restapi/oauth/token", data=JWT_GRANT, auth=NO_CALL_LOG).json()["access_token"]
+        response: httpx.Response = client.post(wstoken, headers={"Authorization": f"Bearer {token}"})
+        return response
+
+    return [
+        Probe("POST", wstoken, 200, as_logged_in(lambda c: c.post(wstoken)), STRICT, frozenset({TOKEN})),
+        Probe("POST", wstoken, 401, lambda c: c.post(wstoken), STRICT, frozenset({TOKEN})),
+        Probe("POST", wstoken, 403, without_permission, STRICT, frozenset({TOKEN})),
+        Probe("POST", wstoken, 429, twice(lambda c: c.post(wstoken)), ONE_PER_WINDOW),
+    ]
+
+
 PROBES = [
+    *ws_token_probes(),
     *throttled_probes(),
     *ringout_probes("ring-out"),
     *ringout_probes("ringout"),

@@ -45,6 +45,7 @@ NOT_IN_OFFICIAL_SUBSET = {
     "readUserCallRecord": "in rc-official-subset-2, schemas checked by tests/api",
     "listExtensionActiveCalls": "in rc-public-openapi.yml (returns CallLogResponse), not in the subsets",
     "readAccountInfo": "in rc-public-openapi.yml, not in the subsets (fields from @rc-ex/core's definitions)",
+    "authWsToken": "in rc-public-openapi.yml (WsTokenResponse), not in the subsets",
     # Subscriptions are in the second subset (tests/fixtures/rc-official-subset-2.openapi.yml): the
     # schemas in openapi.yaml are copied from it, and tests/api/test_subscriptions.py validates
     # every answer and every delivered payload against it.

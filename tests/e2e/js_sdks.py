@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 JS_DIR = Path(__file__).resolve().parent.parent / "js"
-PACKAGES = ("@ringcentral/sdk", "@rc-ex/core", "@rc-ex/rate-limit")
+PACKAGES = ("@ringcentral/sdk", "@rc-ex/core", "@rc-ex/rate-limit", "@rc-ex/ws", "@ringcentral/subscriptions")
 
 
 def require_js_sdks() -> str:

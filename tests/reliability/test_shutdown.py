@@ -113,3 +113,26 @@ def test_an_open_dashboard_event_stream_ends_at_once_on_shutdown(emulator: Emula
         while chunk := sock.recv(65536):
             received += chunk
     assert received.endswith(b"0\r\n\r\n")  # the stream's last chunk: it ended, it was not cut off
+
+
+def test_open_websockets_are_closed_and_the_server_exits_0_within_2_s(emulator: Emulator) -> None:
+    """A subscribed WebSocket does not hold SIGTERM up: uvicorn closes it (1012) and the server exits."""
+    import httpx
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+
+    url = f"http://127.0.0.1:{emulator.port}/restapi/oauth/wstoken"
+    ws = httpx.post(url, headers={"Authorization": "Bearer lenient"}, timeout=5).json()  # lenient: any token
+    with connect(f"{ws['uri']}?access_token={ws['ws_access_token']}", open_timeout=5) as socket_:
+        assert json.loads(socket_.recv(timeout=5))[0]["type"] == "ConnectionDetails"
+        request = {"type": "ClientRequest", "messageId": "m1", "method": "POST", "path": "/restapi/v1.0/subscription"}
+        body = {"eventFilters": ["/restapi/v1.0/account/~/extension/~/telephony/sessions"]}
+        socket_.send(json.dumps([request, body]))
+        assert json.loads(socket_.recv(timeout=5))[0]["status"] == 200
+        started = time.monotonic()
+        emulator.proc.send_signal(signal.SIGTERM)
+        with pytest.raises(ConnectionClosed) as closed:
+            socket_.recv(timeout=2)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1012
+    assert emulator.proc.wait(timeout=2) == 0
+    assert time.monotonic() - started <= 2
