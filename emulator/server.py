@@ -24,6 +24,7 @@ from emulator.connections import ConnectionLimits, protocol_class
 
 GRACEFUL_SHUTDOWN_SECONDS = 1  # requests in flight get this long after SIGTERM
 BACKLOG = 2048  # uvicorn's default
+WS_MAX_FRAME = 64 * 1024  # bytes of one WebSocket message (uvicorn's default is 16 MiB)
 
 
 class ListenError(Exception):
@@ -91,6 +92,7 @@ def make_server(
         lifespan=lifespan,  # type: ignore[arg-type]
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         server_header=False,
+        ws_max_size=WS_MAX_FRAME,  # a larger WebSocket message is refused (close 1009) before it is buffered
     )
     mask_access_log()  # after Config, which (re)configures uvicorn's loggers
     return Server(config, on_started)
