@@ -2,7 +2,8 @@
 
 A call's status is computed when it is read, so nothing in the emulator *happens* when a call
 moves: the streams read a small digest of every topic (calls, clock, scenarios, journal, rate
-limits, webhook deliveries, fault rules) every ``TICK_SECONDS``, once for all of them, and each sends ``event: change`` with
+limits, webhook deliveries, fault rules,
+the call log) every ``TICK_SECONDS``, once for all of them, and each sends ``event: change`` with
 ``{"topics": [...]}`` naming the ones whose digest moved (all of them first). The page then fetches
 those topics' control endpoints: one data path for the page and for every other client. A panel
 that needs a new topic adds one entry to ``TOPICS``.
@@ -78,6 +79,10 @@ def faults_digest(request: Request) -> object:
     return [(r.id, r.hits, r.seen) for r in emulator_of(request).fault_rules()]  # a rule's fields never change
 
 
+def call_log_digest(request: Request) -> object:
+    return emulator_of(request).call_log_digest()
+
+
 TOPICS: dict[str, Callable[[Request], object]] = {
     "calls": calls_digest,
     "clock": clock_digest,
@@ -86,6 +91,7 @@ TOPICS: dict[str, Callable[[Request], object]] = {
     "rate-limits": rate_limits_digest,
     "deliveries": deliveries_digest,
     "faults": faults_digest,
+    "call-log": call_log_digest,
 }
 
 
