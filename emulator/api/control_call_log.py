@@ -24,7 +24,7 @@ class CallLogSettingsBody(Body):
 
 class CallLogFilters(Query):
     extension_id: str | None = Field(None, alias="extensionId", min_length=1, max_length=64)
-    limit: QueryInt = Field(100, ge=1, le=MAX_LIMIT)
+    limit: QueryInt = Field(100, ge=0, le=MAX_LIMIT)
 
 
 async def list_call_log(request: Request) -> Response:

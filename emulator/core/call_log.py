@@ -16,9 +16,9 @@ only those after it are looked at one by one."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from heapq import nlargest
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from heapq import nlargest
 
 from emulator.core.call import RingOutCall
 from emulator.core.call_record import call_record_id

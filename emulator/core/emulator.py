@@ -493,10 +493,10 @@ class Emulator:
         page = self.call_log.latest(self.clock.now() - self.call_log_delay, extension_id, limit)
         return [(self.record_of(e), self.directory.extension(e.call.extension_id)) for e in page.entries]
 
-    def call_log_digest(self) -> tuple[int, int]:
-        """What moves when a record appears or goes: (how many are visible, the newest one's sequence)."""
+    def call_log_digest(self) -> tuple[float, int, int]:
+        """What moves when a record appears or goes: (the delay, how many are visible, the newest one's sequence)."""
         page = self.call_log.latest(self.clock.now() - self.call_log_delay, None, 1)
-        return page.total, page.entries[0].seq if page.entries else 0
+        return self.call_log_delay, page.total, page.entries[0].seq if page.entries else 0
 
     def call_log_settings(self) -> tuple[float, int, int]:
         """(delay in seconds, cap on records, records kept)."""

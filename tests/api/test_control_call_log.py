@@ -46,7 +46,9 @@ def test_every_extensions_visible_records_newest_first_as_the_ringcentral_route_
     assert client.get(RECORDS, params={"extensionId": alice_id}).json() == {"records": [own[1][0]]}
 
 
-@pytest.mark.parametrize(("query", "parameter"), [("limit=0", "limit"), ("limit=1001", "limit"), ("extensionId=", "extensionId")])
+@pytest.mark.parametrize(
+    ("query", "parameter"), [("limit=-1", "limit"), ("limit=1001", "limit"), ("extensionId=", "extensionId")]
+)
 def test_bad_query_values_are_400(client: TestClient, query: str, parameter: str) -> None:
     response = client.get(f"{RECORDS}?{query}")
     invalid = api_error("CMN-101", f"Parameter [{parameter}] value is invalid.", parameterName=parameter)
@@ -60,6 +62,8 @@ def test_an_unknown_extension_is_404(client: TestClient) -> None:
 def test_it_needs_the_control_token_when_one_is_set(make_client: Callable[..., TestClient]) -> None:
     locked = make_client(control_token="s3cret")
     response = locked.get(RECORDS)
-    message = "The control plane needs its token: send 'Authorization: Bearer <token>' or 'X-Emulator-Control-Token: <token>'"
+    message = (
+        "The control plane needs its token: send 'Authorization: Bearer <token>' or 'X-Emulator-Control-Token: <token>'"
+    )
     assert (response.status_code, response.json()) == (401, api_error("EMU-401", message))
     assert locked.get(RECORDS, headers={"X-Emulator-Control-Token": "s3cret"}).json() == {"records": []}

@@ -357,3 +357,27 @@ def test_every_fault_rule_is_deleted_from_the_keyboard(page: Page, emulator: Run
     expect(page.locator("#faults-empty")).to_be_visible()
     expect(page.locator("#announcer")).to_have_text("Every fault rule deleted.")
     assert emulator.control("GET", "/faults").json() == {"records": []}
+
+
+def test_a_call_that_ends_appears_in_the_call_log_with_its_result(
+    browser: Browser, start_emulator: Callable[..., Running]
+) -> None:
+    running = start_emulator(call_log_delay_seconds=0)
+    page = open_dashboard(browser, running)
+    expect(page.locator("#call-log-empty")).to_be_visible()
+    running.create_call()
+    advanced = running.control("POST", "/clock/advance", json={"seconds": 60})  # success: ends by itself
+    assert advanced.status_code == 200, advanced.text
+    rows = page.locator("#call-log-rows tr")
+    expect(rows).to_have_count(1)
+    record = running.control("GET", "/call-log").json()["records"][0]
+    assert record["result"] == "Call connected"
+    expect(rows.first.locator('[data-role="result"]')).to_have_text("Call connected")
+    expect(rows.first).to_contain_text("+16505550123+16505550199")
+    expect(rows.first).to_contain_text(record["telephonySessionId"])
+    expect(page.locator("#call-log-delay")).to_have_text("0 s")
+    assert running.control("PUT", "/call-log/settings", json={"delaySeconds": 120}).status_code == 200
+    expect(page.locator("#call-log-empty")).to_be_visible()  # the delay moved the record out of sight again
+    expect(page.locator("#call-log-delay")).to_have_text("120 s")
+    assert running.messages == []
+    page.close()

@@ -183,7 +183,7 @@ def call_log_settings_probes() -> list[Probe]:
     records = f"{CONTROL}/call-log"
     return [
         Probe("GET", records, 200, _send("GET", records)),
-        Probe("GET", records, 400, _send("GET", f"{records}?limit=0")),
+        Probe("GET", records, 400, _send("GET", f"{records}?limit=-1")),
         Probe("GET", records, 404, _send("GET", f"{records}?extensionId=404")),
         _locked("GET", records, records),
         Probe("GET", settings, 200, _send("GET", settings)),

@@ -565,6 +565,23 @@
     $("#deliveries-count").textContent = size === 0 ? "off" : `${newest.length} shown · keeps ${size}`;
   }
 
+  // ---------------------------------------------------------------- call log
+
+  async function refreshCallLog() {
+    const [{ records }, settings] = await Promise.all([api("GET", `/call-log?limit=${JOURNAL_LIMIT}`), api("GET", "/call-log/settings")]);
+    $("#call-log-rows").replaceChildren(...records.map((record) => h("tr", { dataset: { recordId: record.id } },
+      h("td", {}, h("time", { datetime: record.startTime }, clockTime(record.startTime))),
+      h("td", { class: "mono" }, record.from.phoneNumber),
+      h("td", { class: "mono" }, record.to.phoneNumber),
+      h("td", { dataset: { role: "result" } }, record.result),
+      h("td", {}, record.reason || ""),
+      h("td", { class: "num" }, String(record.duration)),
+      h("td", { class: "mono" }, record.telephonySessionId))));
+    $("#call-log-empty").hidden = records.length > 0;
+    $("#call-log-count").textContent = `${records.length} shown · keeps ${settings.maxRecords}`;
+    $("#call-log-delay").textContent = `${settings.delaySeconds} s`;
+  }
+
   // ---------------------------------------------------------------- fault rules
 
   const FAULT_MATCH = ["operation", "method", "pathPrefix", "account", "extension", "to"];
@@ -637,6 +654,7 @@
   const journalPanel = panel(["journal"], refreshJournal);
   const deliveriesPanel = panel(["deliveries"], refreshDeliveries);
   const faultsPanel = panel(["faults"], refreshFaults);
+  panel(["call-log"], refreshCallLog);
   panel(["rate-limits", "journal", "clock"], refreshLimits); // the report reads the journal; windows slide with the clock
 
   function wire() {
