@@ -33,7 +33,8 @@ CALLER = "+16505550123"
 
 
 def populate(http: httpx.Client) -> str:
-    """Four calls: one ended busy, one connected, one ringing (answered by hand), one just made."""
+    """Four calls: one ended busy, one connected, one ringing (answered by hand), one just made;
+    the busy call's call-log record, a fault rule."""
     login = http.post("/restapi/oauth/token", data=JWT, auth=CLIENT)
     http.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
 
@@ -54,6 +55,9 @@ def populate(http: httpx.Client) -> str:
     http.post("/__emulator/rules", json={"scenario": "rejected", "toPrefix": "+33", "times": 3})
     http.post("/__emulator/clock/advance", json={"seconds": 2})
     call("+16505550199")
+    http.put("/__emulator/call-log/settings", json={"delaySeconds": 0}).raise_for_status()  # the busy call's record
+    fault = {"effect": "error", "status": 503, "retryAfter": 2, "operation": "readUserCallLog", "probability": 0.1}
+    http.post("/__emulator/faults", json=fault).raise_for_status()
     return talking
 
 
@@ -61,6 +65,8 @@ def settle(page: Page, shown: int) -> None:
     expect(page.locator("#live")).to_have_attribute("data-state", "live")
     expect(page.locator(".call")).to_have_count(shown)
     expect(page.locator("#journal-rows > tr:not(.detail)").first).to_be_visible()
+    expect(page.locator("#call-log-rows tr").first).to_be_visible()
+    expect(page.locator("#fault-rows tr").first).to_be_visible()
 
 
 def main() -> int:

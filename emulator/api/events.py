@@ -2,7 +2,8 @@
 
 A call's status is computed when it is read, so nothing in the emulator *happens* when a call
 moves: the streams read a small digest of every topic (calls, clock, scenarios, journal, rate
-limits, webhook deliveries) every ``TICK_SECONDS``, once for all of them, and each sends ``event: change`` with
+limits, webhook deliveries, fault rules,
+the call log) every ``TICK_SECONDS``, once for all of them, and each sends ``event: change`` with
 ``{"topics": [...]}`` naming the ones whose digest moved (all of them first). The page then fetches
 those topics' control endpoints: one data path for the page and for every other client. A panel
 that needs a new topic adds one entry to ``TOPICS``.
@@ -74,6 +75,14 @@ def deliveries_digest(request: Request) -> object:
     return last[0].seq if last else 0  # the log's sequence moves with every attempt (0 after a clear)
 
 
+def faults_digest(request: Request) -> object:
+    return [(r.id, r.hits, r.seen) for r in emulator_of(request).fault_rules()]  # a rule's fields never change
+
+
+def call_log_digest(request: Request) -> object:
+    return emulator_of(request).call_log_digest()
+
+
 TOPICS: dict[str, Callable[[Request], object]] = {
     "calls": calls_digest,
     "clock": clock_digest,
@@ -81,6 +90,8 @@ TOPICS: dict[str, Callable[[Request], object]] = {
     "journal": journal_digest,
     "rate-limits": rate_limits_digest,
     "deliveries": deliveries_digest,
+    "faults": faults_digest,
+    "call-log": call_log_digest,
 }
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right, insort
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from heapq import nlargest
 
 from emulator.core.call import RingOutCall
 from emulator.core.call_record import call_record_id
@@ -174,6 +175,13 @@ class CallLog:
         if want > 0 and top >= lo:
             page += entries[top:bottom:-1] if bottom >= 0 else entries[top::-1]
         return LogPage(page, (sure - lo) + len(band))
+
+    def latest(self, cutoff: float, extension_id: str | None, limit: int) -> LogPage:
+        """The newest ``limit`` entries visible at ``cutoff``, of every extension or of one, newest
+        first, and how many are visible (the control plane's read: O(n log limit))."""
+        shelves = [s for (_, ext), s in self._shelves.items() if extension_id is None or ext == extension_id]
+        visible = [e for shelf in shelves for e in shelf.entries if e.ended_at <= cutoff]
+        return LogPage(nlargest(limit, visible, key=_order), len(visible))
 
     def _by_session(self, owner: tuple[str, str], query: LogQuery, cutoff: float) -> LogPage:
         entry = self.by_session(query.sessions[0])

@@ -488,6 +488,19 @@ class Emulator:
         live.reverse()
         return [call_record(call, None, now) for call in live]
 
+    def control_call_log(self, extension_id: str | None, limit: int) -> list[tuple[CallRecord, Extension]]:
+        """The records visible now (of every extension, or of one), newest first, at most ``limit``,
+        each with its extension; 404 for an extension the directory does not have."""
+        if extension_id is not None:
+            self.directory.extension(extension_id)
+        page = self.call_log.latest(self.clock.now() - self.call_log_delay, extension_id, limit)
+        return [(self.record_of(e), self.directory.extension(e.call.extension_id)) for e in page.entries]
+
+    def call_log_digest(self) -> tuple[float, int, int]:
+        """What moves when a record appears or goes: (the delay, how many are visible, the newest one's sequence)."""
+        page = self.call_log.latest(self.clock.now() - self.call_log_delay, None, 1)
+        return self.call_log_delay, page.total, page.entries[0].seq if page.entries else 0
+
     def call_log_settings(self) -> tuple[float, int, int]:
         """(delay in seconds, cap on records, records kept)."""
         return self.call_log_delay, self.call_log.max_records, len(self.call_log)

@@ -20,7 +20,7 @@ from emulator.settings import Settings
 from tests.conftest import RINGOUT, SEED_SAMPLE
 from tests.readme import block
 
-EVERY_TOPIC = ["calls", "clock", "scenarios", "journal", "rate-limits", "deliveries"]
+EVERY_TOPIC = ["calls", "clock", "scenarios", "journal", "rate-limits", "deliveries", "faults", "call-log"]
 READ_TIMEOUT = httpx.Timeout(5.0)
 
 

@@ -327,3 +327,57 @@ def test_webhook_deliveries_appear_newest_first(page: Page, emulator: Running) -
     page.get_by_role("button", name="Clear the delivery log").click()
     expect(page.locator("#deliveries-empty")).to_be_visible()
     assert emulator.messages == []
+
+
+def test_a_fault_rule_shows_its_hits_live_and_is_deleted_from_the_page(page: Page, emulator: Running) -> None:
+    rule = {"effect": "error", "status": 503, "method": "GET", "pathPrefix": "/restapi/v1.0/account/"}
+    created = emulator.control("POST", "/faults", json=rule)
+    assert created.status_code == 201, created.text
+    fault_id = created.json()["id"]
+    row = page.locator(f'#fault-rows tr[data-fault-id="{fault_id}"]')
+    expect(row.locator('[data-role="hits"]')).to_have_text("0")
+    expect(row).to_contain_text("method GET · pathPrefix /restapi/v1.0/account/")
+    expect(page.locator("#faults-count")).to_have_text("1 rule")
+    assert emulator.http.get("/restapi/v1.0/account/~").status_code == 503
+    expect(row.locator('[data-role="hits"]')).to_have_text("1")
+    expect(row.locator('[data-role="seen"]')).to_have_text("1")
+    row.get_by_role("button", name=f"Delete fault rule {fault_id}").click()
+    expect(page.locator("#faults-empty")).to_be_visible()
+    assert emulator.control("GET", "/faults").json() == {"records": []}
+    assert emulator.messages == []
+
+
+def test_every_fault_rule_is_deleted_from_the_keyboard(page: Page, emulator: Running) -> None:
+    for effect in ("empty", "reset"):
+        assert emulator.control("POST", "/faults", json={"effect": effect}).status_code == 201
+    expect(page.locator("#fault-rows tr")).to_have_count(2)
+    expect(page.locator("#fault-rows tr").first).to_contain_text("empty")  # the order they are tried in
+    page.get_by_role("button", name="Delete every fault rule").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#faults-empty")).to_be_visible()
+    expect(page.locator("#announcer")).to_have_text("Every fault rule deleted.")
+    assert emulator.control("GET", "/faults").json() == {"records": []}
+
+
+def test_a_call_that_ends_appears_in_the_call_log_with_its_result(
+    browser: Browser, start_emulator: Callable[..., Running]
+) -> None:
+    running = start_emulator(call_log_delay_seconds=0)
+    page = open_dashboard(browser, running)
+    expect(page.locator("#call-log-empty")).to_be_visible()
+    running.create_call()
+    advanced = running.control("POST", "/clock/advance", json={"seconds": 60})  # success: ends by itself
+    assert advanced.status_code == 200, advanced.text
+    rows = page.locator("#call-log-rows tr")
+    expect(rows).to_have_count(1)
+    record = running.control("GET", "/call-log").json()["records"][0]
+    assert record["result"] == "Call connected"
+    expect(rows.first.locator('[data-role="result"]')).to_have_text("Call connected")
+    expect(rows.first).to_contain_text("+16505550123+16505550199")
+    expect(rows.first).to_contain_text(record["telephonySessionId"])
+    expect(page.locator("#call-log-delay")).to_have_text("0 s")
+    assert running.control("PUT", "/call-log/settings", json={"delaySeconds": 120}).status_code == 200
+    expect(page.locator("#call-log-empty")).to_be_visible()  # the delay moved the record out of sight again
+    expect(page.locator("#call-log-delay")).to_have_text("120 s")
+    assert running.messages == []
+    page.close()

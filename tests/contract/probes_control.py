@@ -180,7 +180,12 @@ def control_plane_probes() -> list[Probe]:
 
 def call_log_settings_probes() -> list[Probe]:
     settings = f"{CONTROL}/call-log/settings"
+    records = f"{CONTROL}/call-log"
     return [
+        Probe("GET", records, 200, _send("GET", records)),
+        Probe("GET", records, 400, _send("GET", f"{records}?limit=-1")),
+        Probe("GET", records, 404, _send("GET", f"{records}?extensionId=404")),
+        _locked("GET", records, records),
         Probe("GET", settings, 200, _send("GET", settings)),
         _locked("GET", settings, settings),
         Probe("PUT", settings, 200, _send("PUT", settings, json={"delaySeconds": 0})),

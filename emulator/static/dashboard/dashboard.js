@@ -565,6 +565,61 @@
     $("#deliveries-count").textContent = size === 0 ? "off" : `${newest.length} shown · keeps ${size}`;
   }
 
+  // ---------------------------------------------------------------- call log
+
+  async function refreshCallLog() {
+    const [{ records }, settings] = await Promise.all([api("GET", `/call-log?limit=${JOURNAL_LIMIT}`), api("GET", "/call-log/settings")]);
+    $("#call-log-rows").replaceChildren(...records.map((record) => h("tr", { dataset: { recordId: record.id } },
+      h("td", {}, h("time", { datetime: record.startTime }, clockTime(record.startTime))),
+      h("td", { class: "mono" }, record.from.phoneNumber),
+      h("td", { class: "mono" }, record.to.phoneNumber),
+      h("td", { dataset: { role: "result" } }, record.result),
+      h("td", {}, record.reason || ""),
+      h("td", { class: "num" }, String(record.duration)),
+      h("td", { class: "mono" }, record.telephonySessionId))));
+    $("#call-log-empty").hidden = records.length > 0;
+    $("#call-log-count").textContent = `${records.length} shown · keeps ${settings.maxRecords}`;
+    $("#call-log-delay").textContent = `${settings.delaySeconds} s`;
+  }
+
+  // ---------------------------------------------------------------- fault rules
+
+  const FAULT_MATCH = ["operation", "method", "pathPrefix", "account", "extension", "to"];
+  const FAULT_DETAIL = ["status", "retryAfter", "delay", "ms", "minMs", "maxMs", "medianMs", "sigma", "chunks", "keepBytes"];
+
+  function fields(rule, names) {
+    return names.filter((name) => rule[name] !== undefined).map((name) => `${name} ${rule[name]}`).join(" · ");
+  }
+
+  /** How often a rule fires: its probability, its times (and what is left), its window. */
+  function firing(rule) {
+    const parts = [`p ${rule.probability}`];
+    if (rule.times !== undefined) parts.push(`${rule.times} times (${rule.remaining} left)`);
+    if (rule.start || rule.end) parts.push(`${rule.start || "…"} → ${rule.end || "…"}`);
+    return parts.join(" · ");
+  }
+
+  async function refreshFaults() {
+    const { records } = await api("GET", "/faults");
+    $("#fault-rows").replaceChildren(...records.map((rule) => h("tr", { dataset: { faultId: rule.id } },
+      h("td", { class: "mono" }, rule.id),
+      h("td", {}, h("strong", {}, rule.effect), ` ${fields(rule, FAULT_DETAIL)}`),
+      h("td", { class: "path" }, fields(rule, FAULT_MATCH) || "every request"),
+      h("td", {}, rule.when),
+      h("td", {}, firing(rule)),
+      h("td", { class: "num", dataset: { role: "hits" } }, String(rule.hits)),
+      h("td", { class: "num", dataset: { role: "seen" } }, String(rule.seen)),
+      h("td", {}, h("button", {
+        type: "button", class: "quiet", "aria-label": `Delete fault rule ${rule.id}`,
+        onclick: () => act(async () => {
+          await api("DELETE", `/faults/${encodeURIComponent(rule.id)}`);
+          await run(faultsPanel);
+        }, `Fault rule ${rule.id} deleted.`),
+      }, "Delete")))));
+    $("#faults-empty").hidden = records.length > 0;
+    $("#faults-count").textContent = `${records.length} ${records.length === 1 ? "rule" : "rules"}`;
+  }
+
   // ---------------------------------------------------------------- rate limits and readiness
 
   async function refreshLimits() {
@@ -598,6 +653,8 @@
   const clockPanel = panel(["clock"], refreshClock);
   const journalPanel = panel(["journal"], refreshJournal);
   const deliveriesPanel = panel(["deliveries"], refreshDeliveries);
+  const faultsPanel = panel(["faults"], refreshFaults);
+  panel(["call-log"], refreshCallLog);
   panel(["rate-limits", "journal", "clock"], refreshLimits); // the report reads the journal; windows slide with the clock
 
   function wire() {
@@ -670,6 +727,10 @@
       await api("DELETE", "/deliveries");
       await run(deliveriesPanel);
     }, "Delivery log cleared."));
+    $("#faults-clear").addEventListener("click", () => act(async () => {
+      await api("DELETE", "/faults");
+      await run(faultsPanel);
+    }, "Every fault rule deleted."));
     $("#journal-clear").addEventListener("click", () => act(async () => {
       await api("DELETE", "/requests");
       await run(journalPanel);
