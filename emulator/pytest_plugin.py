@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from emulator.core.scopes import RESET_SCOPES
+
 if TYPE_CHECKING:
     import httpx
 
@@ -48,19 +50,6 @@ TOKEN_ENV = "RINGOUT_EMULATOR_CONTROL_TOKEN"
 MARKER_ARGS = ("scenario", "clock", "seed", "faults")
 CONTROL = "/__emulator"
 READINESS = "--ringout-readiness"
-# every reset scope but the journal (emulator.core.emulator.RESET_SCOPES; a test checks they agree)
-SCOPES_BUT_JOURNAL = (
-    "calls",
-    "tokens",
-    "rules",
-    "scenarios",
-    "clock",
-    "ids",
-    "rate-limits",
-    "call-log",
-    "subscriptions",
-    "faults",
-)
 REPORT_KEY = pytest.StashKey[dict[str, Any]]()
 IN_PROCESS_RECEIVER = "http://ringout-webhook.test"
 
@@ -379,7 +368,7 @@ def ringout(request: pytest.FixtureRequest, _ringout_http: httpx.Client) -> Ring
     """A reset emulator with the test's marker applied, and helpers to steer and inspect it."""
     emulator = Ringout(_ringout_http, external_url(request.config))
     if request.config.getoption(READINESS):
-        emulator.reset(*SCOPES_BUT_JOURNAL)
+        emulator.reset(*RESET_SCOPES)  # the domain's: not the journal
         latest = emulator.control("GET", "/requests", params={"limit": 1})["records"]
         emulator.since = latest[0]["seq"] if latest else 0
     else:

@@ -13,9 +13,9 @@ from emulator.api.inputs import Body, read_json
 from emulator.api.journal import Journal
 from emulator.api.responses import json_response
 from emulator.api.routing import route
-from emulator.core.emulator import RESET_SCOPES
 from emulator.core.errors import InvalidParameterDetail
 from emulator.core.magic_numbers import MAGIC_NUMBERS, RANGES
+from emulator.core.scopes import RESET_SCOPES
 
 JOURNAL_SCOPE = "journal"  # the journal is HTTP's, not the domain's: reset here
 DELIVERIES_SCOPE = "deliveries"  # the delivery log too

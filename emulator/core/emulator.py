@@ -39,6 +39,7 @@ from emulator.core.phone import Validation
 from emulator.core.rate_limits import Bucket, Group, Policy, RateLimitConfig, RateLimiter, RateLimitMode
 from emulator.core.rules import MAX_RULES, Match, Rule, RuleBook, RuleBookFull
 from emulator.core.scenario import Scenario, check_name
+from emulator.core.scopes import RESET_SCOPES
 from emulator.core.sessions import telephony_session_id
 from emulator.core.store import CallStore
 from emulator.core.subscriptions import Subscription, SubscriptionStore
@@ -51,18 +52,6 @@ WEBSOCKET_PERMISSION = "WebSocket"
 WEBSOCKET = "WebSocket"  # the transport (and the delivery engine's sink) of socket subscriptions
 WEBSOCKET_LIFETIME = 10 * 365 * 86_400  # alive while its socket session is: the gateway deletes it
 DEFAULT_EXPIRES_IN = 604_800  # not documented; the platform's examples answer 604799 (7 days)
-RESET_SCOPES = (
-    "calls",
-    "tokens",
-    "rules",
-    "scenarios",
-    "clock",
-    "ids",
-    "rate-limits",
-    "call-log",
-    "subscriptions",
-    "faults",
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -19,6 +18,7 @@ from emulator.app import create_app
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
 from tests.e2e.js_sdks import JS_DIR, require_js_sdks
+from tests.eventually import eventually
 
 FILTER = "/restapi/v1.0/account/~/extension/~/telephony/sessions"
 PRESENCE = "/restapi/v1.0/account/~/extension/~/presence"
@@ -88,18 +88,8 @@ def test_python_sdk_web_socket_client(emulator: EmulatorServer) -> None:
             await asyncio.wait_for(connection, 10)
 
     asyncio.run(main())
+    # the server's socket task catches up with frames sent just before the close (uvicorn answers the close first)
     assert eventually(lambda: platform.get("/restapi/v1.0/subscription").json_dict()["records"] == [])
-
-
-def eventually(check: Callable[[], bool], seconds: float = 5.0) -> bool:
-    """The server's socket task catches up with frames the client sent before closing (uvicorn
-    answers the close handshake first): real network time, not the emulator's clock."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 def run_node(script: str, *args: str) -> list[str]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.core.emulator import RESET_SCOPES
-from emulator.pytest_plugin import SCOPES_BUT_JOURNAL
+from emulator.api import control
+from emulator.core.scopes import RESET_SCOPES
 
 pytest_plugins = ["pytester"]
 
@@ -89,4 +89,6 @@ def test_a_well_behaved_session_is_ready(pytester: pytest.Pytester) -> None:
 
 
 def test_the_plugins_scopes_are_the_emulators_but_the_journal() -> None:
-    assert SCOPES_BUT_JOURNAL == RESET_SCOPES
+    """The plugin resets the domain's scopes before each test: every control-plane scope but the
+    HTTP ones (the journal, which the readiness report reads, and the delivery log)."""
+    assert set(control.SCOPES) - set(RESET_SCOPES) == set(control.HTTP_SCOPES) == {"journal", "deliveries"}

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import socket
-import time
 from functools import partial
 
 import httpx
 import pytest
 
 from tests.conftest import RINGOUT, SEED_SAMPLE
+from tests.eventually import eventually
 from tests.reliability.attack import (
     APP_BASIC,
     AUTH,
@@ -229,14 +229,13 @@ def test_a_yaml_alias_bomb_is_400(http: httpx.Client) -> None:
 
 def journaled(http: httpx.Client, method: str, path: str, status: int, timeout: float = 2.0) -> bool:
     """Whether the journal holds ``method path`` answered ``status``, waiting for the server to
-    notice the disconnect (a bounded poll on the socket's news, not on the emulator's clock)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    notice the disconnect."""
+
+    def seen() -> bool:
         records = http.get("/__emulator/requests").json()["records"]
-        if any((r["method"], r["path"], r["status"]) == (method, path, status) for r in records):
-            return True
-        time.sleep(0.02)
-    return False
+        return any((r["method"], r["path"], r["status"]) == (method, path, status) for r in records)
+
+    return eventually(seen, timeout)
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)
