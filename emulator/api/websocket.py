@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-import httpx
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic_core import from_json, to_json
 from starlette.requests import Request
@@ -239,6 +238,8 @@ async def _rest(
     content = None if body is None else to_json(body)
     if content is not None:
         headers["Content-Type"] = "application/json"
+    import httpx  # only when a socket sends a REST frame: not at start-up (see docs/performance.md)
+
     transport = httpx.ASGITransport(app=websocket.app)
     async with httpx.AsyncClient(transport=transport, base_url=f"http://{host}") as client:
         response = await client.request(method, path, params=header.query, headers=headers, content=content)
