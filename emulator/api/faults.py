@@ -33,6 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulator.api.control_faults import HEADER, header_fault
 from emulator.api.errors import error_response
+from emulator.api.inputs import header
 from emulator.api.journal import STATE_KEYS
 from emulator.api.rate_limits import BUCKET_KEY
 from emulator.api.routing import CONTROL_PREFIX
@@ -80,12 +81,12 @@ class FaultLayer:
         if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIX):
             await self.app(scope, receive, send)
             return
-        header = next((value for name, value in scope["headers"] if name == HEADER_KEY), None)
-        if header is None and not self.emulator.faults_armed:
+        given = header(scope, HEADER_KEY)
+        if given is None and not self.emulator.faults_armed:
             await self.app(scope, receive, send)
             return
         try:
-            fault, rule_id, receive = await self._choose(scope, receive, header)
+            fault, rule_id, receive = await self._choose(scope, receive, given)
         except EmulatorError as error:
             await error_response(error, path=scope["path"])(scope, receive, send)
             return
@@ -96,10 +97,10 @@ class FaultLayer:
         await self._apply(fault, rule_id, scope, receive, send)
 
     async def _choose(
-        self, scope: Scope, receive: Receive, header: bytes | None
+        self, scope: Scope, receive: Receive, given: str | None
     ) -> tuple[Fault | None, str | None, Receive]:
-        if header is not None:
-            return header_fault(header.decode("latin-1")), None, receive
+        if given is not None:
+            return header_fault(given), None, receive
         operation, params = self._route(scope)
         to = None
         if self.emulator.faults_need_body and scope["method"] == "POST":

@@ -10,7 +10,7 @@ from starlette.routing import BaseRoute
 
 from emulator.api.delivery import deliver_due
 from emulator.api.identity import caller_extension, emulator_of
-from emulator.api.inputs import JSON, JSON_LIMIT, read_body
+from emulator.api.inputs import JSON, JSON_LIMIT, header, read_body
 from emulator.api.journal_middleware import note_call
 from emulator.api.responses import base_url, json_response, no_content
 from emulator.api.routing import Endpoint, route
@@ -41,7 +41,7 @@ def _create(spelling: str) -> Endpoint:
     async def create_ring_out_call(request: Request) -> Response:
         extension = caller_extension(request, RINGOUT)
         body = parse_ringout_request(await read_body(request, accept=(JSON,), limit=JSON_LIMIT, untyped=JSON))
-        scenario = request.headers.get("x-emulator-scenario")
+        scenario = header(request.scope, b"x-emulator-scenario")
         emulator = emulator_of(request)
         result = emulator.create_ringout(extension, body, scenario)
         await deliver_due(request, emulator)

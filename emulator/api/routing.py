@@ -17,12 +17,13 @@ from starlette.routing import BaseRoute, Match, Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.api.errors import error_response
+from emulator.api.inputs import header
 from emulator.api.journal import STATE_KEYS
 from emulator.core.errors import ControlTokenRequired, EmulatorError
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 CONTROL_PREFIX = "/__emulator"
-TOKEN_HEADER = "x-emulator-control-token"
+TOKEN_HEADER = b"x-emulator-control-token"
 # Paths under the mount a client may use without the control token: probes, the docs and the
 # dashboard's page and assets (they hold no data; what the page shows it fetches with the token).
 UNGUARDED = ("/health", "/ready", "/openapi.yaml", "/docs", "/ui")
@@ -81,10 +82,9 @@ class ControlTokenGuard:
 
     def _carries(self, scope: Scope) -> bool:
         assert self.token is not None
-        headers = Request(scope).headers
-        given = headers.get(TOKEN_HEADER)
+        given = header(scope, TOKEN_HEADER)
         if given is None:
-            scheme, _, value = headers.get("authorization", "").partition(" ")
+            scheme, _, value = (header(scope, b"authorization") or "").partition(" ")
             given = value.strip() if scheme.lower() == "bearer" else None
         return given is not None and hmac.compare_digest(given.encode(), self.token)
 

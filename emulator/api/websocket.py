@@ -26,6 +26,7 @@ from emulator.api.delivery import deliver_due
 from emulator.api.errors import error_body
 from emulator.api.identity import bearer_token, emulator_of
 from emulator.api.inputs import JSON_LIMIT, body_problem
+from emulator.api.inputs import header as request_header
 from emulator.api.rate_limits import count
 from emulator.api.responses import iso, json_response
 from emulator.api.routing import route
@@ -81,7 +82,7 @@ async def get_ws_token(request: Request) -> Response:
     session = emulator.websocket_subscriber(bearer_token(request))
     count(emulator, request, session.extension.id, session.app.client_id)
     token, ttl = gateway_of(request).issue_token(session)
-    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
+    host = request_header(request.scope, b"host") or f"{request.url.hostname}:{request.url.port}"
     scheme = "wss" if request.url.scheme == "https" else "ws"
     return json_response({"uri": f"{scheme}://{host}{PATH}", "ws_access_token": token, "expires_in": ttl})
 
@@ -233,7 +234,7 @@ async def _rest(
     websocket: WebSocket, found: WsSession, method: str, path: str, header: Header, body: Any
 ) -> tuple[int, dict[str, str], Any]:
     """REST over WebSocket: the request goes through the app, as the socket's OAuth session."""
-    host = websocket.headers.get("host", "127.0.0.1")
+    host = request_header(websocket.scope, b"host") or "127.0.0.1"
     headers = {**(header.headers or {}), "Authorization": f"Bearer {found.oauth.access_token or LENIENT}"}
     content = None if body is None else to_json(body)
     if content is not None:

@@ -5,9 +5,10 @@ An entry is written as soon as a call's end is determined, which the facade alwa
 creation for a call the clock alone ends (its scenario fixes the end), at the poll that ends a
 poll-mode call, at a cancel, at the forced leg that ends a call (a forced leg that leaves the call
 live removes the entry written at creation: only the control plane can end it now). An entry holds
-the call and its end; whether it is visible is computed on read: ``ended_at + delay <= now``
-(the delay may change at run time; a clock moved back hides entries again). The record itself is
-derived from the call when read (``call_record``).
+the call and its end; writes are queued and applied, in order, by the next read (or once
+``PENDING`` have queued): a create pays one list append. Whether an entry is visible is computed
+on read: ``ended_at + delay <= now`` (the delay may change at run time; a clock moved back hides
+entries again). The record itself is derived from the call when read (``call_record``).
 
 Listing is O(log n + page + the entries near the visibility edge): entries that started before
 ``cutoff - longest`` (the longest call ever logged for the extension) are certainly visible, so
@@ -23,6 +24,8 @@ from heapq import nlargest
 from emulator.core.call import RingOutCall
 from emulator.core.call_record import call_record_id
 from emulator.core.sessions import session_id, telephony_session_id
+
+PENDING = 1024  # writes queued before they are applied without waiting for a read
 
 
 @dataclass(slots=True, eq=False)
@@ -82,12 +85,27 @@ class CallLog:
         self._index_of: dict[str, str] = {}
         self._unindexed: list[LogEntry] = []  # written since the indexes were last brought up to date
         self._seq = 0
+        self._pending: list[tuple[RingOutCall, float]] = []  # writes not yet applied, in order
 
     def __len__(self) -> int:
+        self._settle()
         return len(self._entries)
 
     def put(self, call: RingOutCall, ended_at: float) -> None:
-        """The call ends (or ended) at ``ended_at``: write its entry, or move its end."""
+        """The call ends (or ended) at ``ended_at``: write its entry, or move its end (queued:
+        every read applies the queue first)."""
+        pending = self._pending
+        pending.append((call, ended_at))
+        if len(pending) >= PENDING:
+            self._settle()
+
+    def _settle(self) -> None:
+        if self._pending:
+            pending, self._pending = self._pending, []
+            for call, ended_at in pending:
+                self._write(call, ended_at)
+
+    def _write(self, call: RingOutCall, ended_at: float) -> None:
         shelf = self._shelves.setdefault((call.account_id, call.extension_id), _Shelf())
         shelf.longest = max(shelf.longest, ended_at - call.created_at)
         entry = self._entries.get(call.id)
@@ -111,16 +129,19 @@ class CallLog:
             self._unindexed = [e for e in self._unindexed if self._entries.get(e.call.id) is e]
 
     def drop(self, call: RingOutCall) -> None:
+        self._settle()
         entry = self._entries.get(call.id)
         if entry is not None:
             self._remove(entry)
 
     def drop_ending_after(self, when: float) -> None:
         """Forget the entries of calls that had not ended by ``when`` (their calls were reset)."""
+        self._settle()
         for entry in [e for e in self._entries.values() if e.ended_at > when]:
             self._remove(entry)
 
     def clear(self) -> None:
+        self._pending.clear()
         self._entries.clear()
         self._shelves.clear()
         self._index_of.clear()
@@ -136,6 +157,7 @@ class CallLog:
         self._unindexed.clear()
 
     def _lookup(self, key: str) -> LogEntry | None:
+        self._settle()
         self._index()
         call_id = self._index_of.get(key)
         return None if call_id is None else self._entries.get(call_id)
@@ -150,6 +172,7 @@ class CallLog:
     def query(self, owner: tuple[str, str], query: LogQuery, cutoff: float) -> LogPage:
         """The page of ``owner``'s entries visible at ``cutoff`` (ended at or before it) that
         started within [date_from, date_to], newest first."""
+        self._settle()
         shelf = self._shelves.get(owner)
         if shelf is None or not _kinds_match(query):
             return LogPage([], 0)
@@ -179,6 +202,7 @@ class CallLog:
     def latest(self, cutoff: float, extension_id: str | None, limit: int) -> LogPage:
         """The newest ``limit`` entries visible at ``cutoff``, of every extension or of one, newest
         first, and how many are visible (the control plane's read: O(n log limit))."""
+        self._settle()
         shelves = [s for (_, ext), s in self._shelves.items() if extension_id is None or ext == extension_id]
         visible = [e for shelf in shelves for e in shelf.entries if e.ended_at <= cutoff]
         return LogPage(nlargest(limit, visible, key=_order), len(visible))
