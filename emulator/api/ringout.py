@@ -70,17 +70,15 @@ async def delete_ring_out_call(request: Request) -> Response:
     return no_content(None if cancelled else {"X-Emulator-Note": NOT_CANCELLED_NOTE})
 
 
-def _routes() -> list[BaseRoute]:
-    made: list[BaseRoute] = []
-    for spelling in SPELLINGS:
-        suffix = "" if spelling == "ring-out" else "Deprecated"
-        path = f"{BASE}/{spelling}"
-        made += [
-            route("POST", path, _create(spelling), f"createRingOutCall{suffix}"),
-            route("GET", f"{path}/{{ringoutId}}", _read(spelling), f"readRingOutCallStatus{suffix}"),
-            route("DELETE", f"{path}/{{ringoutId}}", delete_ring_out_call, f"deleteRingOutCall{suffix}"),
-        ]
-    return made
+def _routes(spelling: str) -> list[BaseRoute]:
+    suffix = "" if spelling == "ring-out" else "Deprecated"
+    path = f"{BASE}/{spelling}"
+    return [
+        route("POST", path, _create(spelling), f"createRingOutCall{suffix}"),
+        route("GET", f"{path}/{{ringoutId}}", _read(spelling), f"readRingOutCallStatus{suffix}"),
+        route("DELETE", f"{path}/{{ringoutId}}", delete_ring_out_call, f"deleteRingOutCall{suffix}"),
+    ]
 
 
-routes = _routes()
+routes = _routes("ring-out")
+legacy_routes = _routes("ringout")  # matched after the call log: the hot polls come first

@@ -16,7 +16,7 @@ only those after it are looked at one by one."""
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from heapq import nlargest
@@ -43,9 +43,10 @@ class LogEntry:
 
 @dataclass(slots=True)
 class _Shelf:
-    """One extension's entries, sorted by (start, seq)."""
+    """One extension's entries, sorted by (start, seq), and their starts (bisected without a key)."""
 
     entries: list[LogEntry] = field(default_factory=list)
+    starts: list[float] = field(default_factory=list)
     longest: float = 0.0  # never lowered: a stale maximum only widens the band looked at
 
 
@@ -65,10 +66,6 @@ class LogQuery:
 class LogPage:
     entries: list[LogEntry]  # newest first
     total: int
-
-
-def _start(entry: LogEntry) -> float:
-    return entry.start
 
 
 def _order(entry: LogEntry) -> tuple[float, int]:
@@ -122,8 +119,11 @@ class CallLog:
         entries = shelf.entries
         if not entries or _order(entries[-1]) <= (entry.start, entry.seq):
             entries.append(entry)  # the common case: calls are logged in the order they started
+            shelf.starts.append(entry.start)
         else:
-            insort(entries, entry, key=_order)
+            index = bisect_right(entries, _order(entry), key=_order)
+            entries.insert(index, entry)
+            shelf.starts.insert(index, entry.start)
         self._unindexed.append(entry)
         if len(self._unindexed) > 2 * self.max_records:
             self._unindexed = [e for e in self._unindexed if self._entries.get(e.call.id) is e]
@@ -178,16 +178,16 @@ class CallLog:
             return LogPage([], 0)
         if query.sessions:
             return self._by_session(owner, query, cutoff)
-        entries = shelf.entries
-        lo = bisect_left(entries, query.date_from, key=_start)
-        hi = bisect_right(entries, min(query.date_to, cutoff), key=_start, lo=lo)
+        entries, starts = shelf.entries, shelf.starts
+        lo = bisect_left(starts, query.date_from)
+        hi = bisect_right(starts, min(query.date_to, cutoff), lo=lo)
         offset = (query.page - 1) * query.per_page
         if query.phone_number is not None:
             digits = query.phone_number
             found = [e for e in entries[lo:hi] if e.ended_at <= cutoff and _has_number(e, digits)]
             found.reverse()
             return LogPage(found[offset : offset + query.per_page], len(found))
-        sure = min(max(bisect_right(entries, cutoff - shelf.longest, key=_start, lo=lo, hi=hi), lo), hi)
+        sure = min(max(bisect_right(starts, cutoff - shelf.longest, lo=lo, hi=hi), lo), hi)
         band = [e for e in entries[sure:hi] if e.ended_at <= cutoff]
         band.reverse()
         page = band[offset : offset + query.per_page]
@@ -225,6 +225,7 @@ class CallLog:
         shelf = self._shelves[(call.account_id, call.extension_id)]
         index = bisect_left(shelf.entries, _order(entry), key=_order)
         del shelf.entries[index]
+        del shelf.starts[index]
         if entry.indexed:
             for key in _keys(call.id):
                 self._index_of.pop(key, None)
