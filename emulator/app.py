@@ -130,8 +130,9 @@ def route_table(settings: Settings) -> list[BaseRoute]:
     ]
     return [
         *ringout.routes,
+        *call_log.routes,  # apps poll their call log too
+        *ringout.legacy_routes,
         *directory.routes,
-        *call_log.routes,
         *account.routes,
         *subscriptions.routes,
         *telephony_sessions.routes,

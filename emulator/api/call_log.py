@@ -16,7 +16,7 @@ from pydantic_core import to_json
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.api.call_log_json import extension_uri, list_body, list_json, record_json
+from emulator.api.call_log_json import extension_uri, list_body, record_json
 from emulator.api.errors import error_body
 from emulator.api.identity import caller_extension, emulator_of
 from emulator.api.inputs import Query, QueryInt, read_query
@@ -100,8 +100,8 @@ async def read_user_call_log(request: Request) -> Response:
 
     records = rendered.records(page.entries, detailed, base, render)
     uri = f"{extension_uri(base, extension)}/call-log"
-    envelope = list_json(len(records), page.total, query.page, query.per_page, uri, request.query_params.multi_items())
-    return json_bytes_response(list_body(envelope, records))
+    body = list_body(records, page.total, query.page, query.per_page, uri, request.query_params.multi_items())
+    return json_bytes_response(body)
 
 
 async def read_user_call_record(request: Request) -> Response:
@@ -164,8 +164,9 @@ async def list_extension_active_calls(request: Request) -> Response:
     detailed = query.view == "Detailed"
     body = [to_json(record_json(r, extension, base, detailed, now)) for r in calls[start : start + query.per_page]]
     uri = f"{extension_uri(base, extension)}/active-calls"
-    envelope = list_json(len(body), len(calls), query.page, query.per_page, uri, request.query_params.multi_items())
-    return json_bytes_response(list_body(envelope, body))
+    return json_bytes_response(
+        list_body(body, len(calls), query.page, query.per_page, uri, request.query_params.multi_items())
+    )
 
 
 routes = [
