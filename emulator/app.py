@@ -11,7 +11,9 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from fastapi import FastAPI
+from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp
 
 from emulator import __version__
 from emulator.accounts_file import load_accounts_file
@@ -153,13 +155,24 @@ def framework_options() -> dict[str, Any]:
     return {}
 
 
+class EmulatorApp(FastAPI):
+    """The FastAPI app, with Starlette's own middleware stack (errors outermost, the emulator's
+    middleware, the exception handlers; no body-size middleware: the input pipeline bounds bodies).
+    FastAPI's additions to it serve what the emulator does not use, on every request's path: an
+    ``AsyncExitStack`` for FastAPI dependencies and uploads (every route here is a Starlette
+    ``Route``), its telemetry (off, see ``framework_options``) and its app-wide body limit."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return Starlette.build_middleware_stack(self)
+
+
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
     settings = settings or Settings()
     namespaces = build_namespaces(settings, clock=clock)
     emulator = namespaces.global_
     journal = Journal(settings.journal_size)
     routes = route_table(settings)
-    app = FastAPI(
+    app = EmulatorApp(
         title="ringout-emulator",
         version=__version__,
         docs_url=None,
