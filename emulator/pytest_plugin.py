@@ -25,9 +25,16 @@ in production is throttled here (each test starts with fresh buckets). Turn them
 them in ``ringout_settings`` (``{"rate_limits": "off"}``, ``{"rate_limit_light": 10}``).
 
 ``--ringout-readiness`` judges the whole session with ``GET /__emulator/report`` and fails it
-unless the verdict is "ready" (the report is printed in the summary). The journal then spans the
-session: each test still starts with fresh calls, tokens, clock and buckets, and ``requests()`` /
-``count()`` see only the test's own requests."""
+unless the verdict is "ready" (the report is printed in the summary; under xdist one per worker).
+The journal then spans the session: each test still starts with fresh calls, tokens, clock and
+buckets, and ``requests()`` / ``count()`` see only the test's own requests.
+
+- ``ringout_autoclock`` (function): the app's ``time.sleep`` / ``asyncio.sleep`` move the manual
+  clock and return at once (``emulator.plugin.autoclock``).
+
+Under pytest-xdist against a shared server each worker gets its own account
+(``emulator.plugin.accounts``, ``--ringout-account``); ``ringout.client_id`` / ``client_secret`` /
+``jwt`` are the credentials to log in with, in either case."""
 
 from __future__ import annotations
 
@@ -39,7 +46,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from emulator.core.scopes import RESET_SCOPES
-from emulator.plugin.control import CONTROL, Ringout, RingoutError
+from emulator.plugin import accounts, readiness
+from emulator.plugin.autoclock import Autoclock, autoclock
+from emulator.plugin.control import ACCOUNT_HEADER, CONTROL, Ringout, RingoutError
 from emulator.plugin.webhook import RingoutWebhook
 
 if TYPE_CHECKING:
@@ -50,10 +59,10 @@ if TYPE_CHECKING:
 URL_ENV = "RINGOUT_EMULATOR_URL"
 TOKEN_ENV = "RINGOUT_EMULATOR_CONTROL_TOKEN"
 MARKER_ARGS = ("scenario", "clock", "seed", "faults")
-READINESS = "--ringout-readiness"
-REPORT_KEY = pytest.StashKey[dict[str, Any]]()
+READINESS = readiness.OPTION
+ACCOUNT_KEY = pytest.StashKey[dict[str, Any] | None]()
 IN_PROCESS_RECEIVER = "http://ringout-webhook.test"
-__all__ = ["Ringout", "RingoutError", "RingoutWebhook"]  # importable from here, as they always were
+__all__ = ["Autoclock", "Ringout", "RingoutError", "RingoutWebhook"]  # importable from here, as they always were
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -69,6 +78,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="fail the session unless the emulator's production-readiness report says 'ready' "
         "(no 429, under 5%% 4xx, at least 5 successful calls per endpoint used)",
+    )
+    group.addoption(
+        accounts.OPTION,
+        choices=accounts.MODES,
+        default="auto",
+        help="when the session creates its own account on the emulator: auto (each pytest-xdist worker "
+        "against --ringout-url), new (every session) or global (never: the global namespace)",
     )
 
 
@@ -104,8 +120,10 @@ def _ringout_app(request: pytest.FixtureRequest, ringout_settings: dict[str, Any
 
 @pytest.fixture(scope="session")
 def _ringout_http(request: pytest.FixtureRequest, _ringout_app: Any) -> Iterator[httpx.Client]:
-    """One HTTP client for the session: in-process (the app) or on the external URL."""
-    url = external_url(request.config)
+    """One HTTP client for the session: in-process (the app) or on the external URL; it names the
+    session's own account, when it has one, on every request."""
+    config = request.config
+    url = external_url(config)
     token = os.environ.get(TOKEN_ENV) if url else _ringout_app.state.settings.control_token
     headers = {"X-Emulator-Control-Token": token} if token else {}
     if url:
@@ -118,33 +136,42 @@ def _ringout_http(request: pytest.FixtureRequest, _ringout_app: Any) -> Iterator
             from fastapi.testclient import TestClient
         client = TestClient(_ringout_app, headers=headers, raise_server_exceptions=False)
     with client:
-        readiness = request.config.getoption(READINESS)
-        if readiness:
-            client.post(f"{CONTROL}/reset", json={"scopes": ["journal"]}).raise_for_status()
-        yield client
-        if readiness:
-            judged = Ringout(client, url)
-            request.config.stash[REPORT_KEY] = {"json": judged.report(), "markdown": judged.report(markdown=True)}
+        account = None
+        if accounts.wants_account(config, url is not None):
+            account = accounts.create_account(client, f"pytest {accounts.worker_id(config) or 'session'}")
+            client.headers[ACCOUNT_HEADER] = account["id"]
+        config.stash[ACCOUNT_KEY] = account
+        try:
+            if config.getoption(READINESS):
+                client.post(f"{CONTROL}/reset", json={"scopes": ["journal"]}).raise_for_status()
+            yield client
+            if config.getoption(READINESS):
+                readiness.judge(config, Ringout(client, url, account))
+        finally:
+            if account is not None:
+                del client.headers[ACCOUNT_HEADER]
+                accounts.delete_account(client, account["id"])
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    report = session.config.stash.get(REPORT_KEY, None)
-    if report is not None and report["json"]["verdict"] != "ready" and session.exitstatus == 0:
+    if readiness.failed(session.config) and session.exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    report = config.stash.get(REPORT_KEY, None)
-    if report is not None:
-        verdict = report["json"]["verdict"]
-        terminalreporter.section(f"RingOut emulator: production readiness: {verdict}")
-        terminalreporter.write_line(report["markdown"])
+    readiness.summarize(terminalreporter, config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist's controller: a worker ended; keep its readiness report."""
+    readiness.gather(node.config, node)
 
 
 @pytest.fixture
 def ringout(request: pytest.FixtureRequest, _ringout_http: httpx.Client) -> Ringout:
     """A reset emulator with the test's marker applied, and helpers to steer and inspect it."""
-    emulator = Ringout(_ringout_http, external_url(request.config))
+    emulator = Ringout(_ringout_http, external_url(request.config), request.config.stash[ACCOUNT_KEY])
     if request.config.getoption(READINESS):
         emulator.reset(*RESET_SCOPES)  # the domain's: not the journal
         latest = emulator.control("GET", "/requests", params={"limit": 1})["records"]
@@ -222,3 +249,12 @@ def ringout_webhook(ringout: Ringout, _ringout_receiver_address: tuple[Any, str]
     receiver, address = _ringout_receiver_address
     receiver.clear()
     return RingoutWebhook(ringout, receiver, address)
+
+
+@pytest.fixture
+def ringout_autoclock(ringout: Ringout) -> Iterator[Autoclock]:
+    """The app's ``time.sleep`` / ``asyncio.sleep`` move the emulator's manual clock and return at
+    once; its ``time.time()`` reads the emulator's time (time-machine); the emulator follows the
+    test's own time-machine or freezegun moves. See ``emulator.plugin.autoclock``."""
+    with autoclock(ringout) as clocked:
+        yield clocked
