@@ -29,7 +29,6 @@ import pytest
 from ringcentral import SDK
 
 RINGOUT = "/restapi/v1.0/account/~/extension/~/ring-out"
-START = 1767225600.0  # 2026-01-01T00:00:00Z, where every account's manual clock starts
 # (default scenario, queued scenario, the queued call's callee status, the default call's) per test
 PLANS = [
     ("busy", "rejected", "Rejected", "Busy"),
@@ -44,7 +43,7 @@ def callee(platform, call_id):
 
 
 def place(platform, to):
-    body = {"from": {"phoneNumber": "+16505550111"}, "to": {"phoneNumber": to}
+    body = {"from": {"phoneNumber": "+16505550111"}, "to": {"phoneNumber": to}}
     return platform.post(RINGOUT, body).json_dict()["id"]
 
 
@@ -54,21 +53,22 @@ def test_collides_on_global_state(ringout, ringout_url, n):
     Path(os.environ["ACCOUNTS_SEEN"], f"{os.environ.get('PYTEST_XDIST_WORKER', 'none')}-{n}").write_text(
         f"{ringout.account_id} {ringout.client_id}"
     )
+    start = ringout.clock()["epochSeconds"]  # where a reset puts this account's clock back
     for attempt in range(3):
         ringout.set_default_scenario(default)
         ringout.queue(queued, to="+16505550123")
         ringout.advance(n + 1)
         ringout.reset()  # another worker's reset would wipe this worker's calls, clock and queue
-        assert ringout.clock()["epochSeconds"] == START
+        assert ringout.clock()["epochSeconds"] == start
         assert ringout.calls() == []
     platform = SDK(ringout.client_id, ringout.client_secret, ringout_url).platform()
     platform.login(jwt=ringout.jwt)
     ringout.set_default_scenario(default)
     ringout.queue(queued, to="+16505550123")
     first, second = place(platform, "+16505550123"), place(platform, "+16505550124")
-    ringout.advance(60 + n)
+    ringout.advance(40 + n)  # every plan has ended (34 s at most); its status stays readable 60 s
     assert (callee(platform, first), callee(platform, second)) == (queued_outcome, default_outcome)
-    assert ringout.clock()["epochSeconds"] == START + 60 + n
+    assert ringout.clock()["epochSeconds"] == start + 40 + n
     assert sorted(c["id"] for c in ringout.calls()) == sorted([first, second])
 """.replace("TESTS", str(TESTS_PER_RUN))
 
@@ -79,9 +79,13 @@ def server() -> Iterator[str]:
         yield running.url
 
 
-def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+def _run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, *args: str) -> pytest.RunResult:
+    """The suite in a fresh pytest (and its workers) that loads only xdist and this plugin: the other
+    installed plugins (schemathesis, playwright ...) would triple each worker's start-up."""
     pytester.makepyfile(test_colliding=COLLIDING)
-    return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning", *args)
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    plugins = ("-p", "xdist", "-p", "emulator.pytest_plugin", "-p", "no:cacheprovider")
+    return pytester.runpytest_subprocess(*plugins, "-W", "ignore::DeprecationWarning", *args)
 
 
 def test_four_workers_on_one_server_never_collide(
@@ -91,7 +95,7 @@ def test_four_workers_on_one_server_never_collide(
         seen = tmp_path / f"run{run}"
         seen.mkdir()
         monkeypatch.setenv("ACCOUNTS_SEEN", str(seen))
-        _run(pytester, "-n", "4", f"--ringout-url={server}").assert_outcomes(passed=TESTS_PER_RUN)
+        _run(pytester, monkeypatch, "-n", "4", f"--ringout-url={server}").assert_outcomes(passed=TESTS_PER_RUN)
         by_worker: dict[str, set[str]] = {}
         for path in seen.iterdir():
             by_worker.setdefault(path.name.split("-")[0], set()).add(path.read_text())
@@ -107,7 +111,7 @@ def test_in_process_each_worker_has_its_own_app(
     pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ACCOUNTS_SEEN", str(tmp_path))
-    _run(pytester, "-n", "2").assert_outcomes(passed=TESTS_PER_RUN)
+    _run(pytester, monkeypatch, "-n", "2").assert_outcomes(passed=TESTS_PER_RUN)
     assert {p.read_text() for p in tmp_path.iterdir()} == {"400131560008 emulator-client-id"}  # the global defaults
 
 
@@ -115,7 +119,7 @@ def test_without_workers_the_session_stays_global(
     pytester: pytest.Pytester, server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ACCOUNTS_SEEN", str(tmp_path))
-    _run(pytester, "-n", "0", f"--ringout-url={server}", "-k", "0 or 1").assert_outcomes(passed=2)
+    _run(pytester, monkeypatch, "-n", "0", f"--ringout-url={server}", "-k", "0 or 1").assert_outcomes(passed=2)
     assert {p.read_text() for p in tmp_path.iterdir()} == {"400131560008 emulator-client-id"}
 
 
@@ -123,7 +127,7 @@ def test_readiness_under_xdist_reports_per_worker(
     pytester: pytest.Pytester, server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ACCOUNTS_SEEN", str(tmp_path))
-    result = _run(pytester, "-n", "2", f"--ringout-url={server}", "--ringout-readiness", "-k", "0 or 1")
+    result = _run(pytester, monkeypatch, "-n", "2", f"--ringout-url={server}", "--ringout-readiness", "-k", "0 or 1")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["*RingOut emulator: production readiness (worker gw0): *"])
     result.stdout.fnmatch_lines(["*RingOut emulator: production readiness (worker gw1): *"])
