@@ -6,7 +6,7 @@ control plane is one ``Mount`` at ``/__emulator`` with its token check bound now
 from __future__ import annotations
 
 import inspect
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any
 
 from fastapi import FastAPI
@@ -19,6 +19,7 @@ from emulator.api import (
     call_log,
     contract,
     control,
+    control_accounts,
     control_call_log,
     control_calls,
     control_clock,
@@ -51,7 +52,10 @@ from emulator.api.ws_gateway import Gateway
 from emulator.bundled import bundled_accounts_file, bundled_scenarios_dir
 from emulator.core.call import ClockMode
 from emulator.core.clock import Clock, ManualClock, SystemClock
+from emulator.core.directory import Directory
 from emulator.core.emulator import WEBSOCKET, Emulator, EmulatorConfig
+from emulator.core.namespaces import Namespaces
+from emulator.core.oauth import GRANTS
 from emulator.core.rate_limits import Group, RateLimitConfig
 from emulator.scenario_files import load_catalogue
 from emulator.settings import AuthMode, Settings
@@ -81,18 +85,35 @@ def rate_limit_config(settings: Settings) -> RateLimitConfig:
 
 def build_emulator(settings: Settings, *, clock: Clock | None = None) -> Emulator:
     """Load the data files and make the ``Emulator``; raises on any bad file or setting."""
+    return build_namespaces(settings, clock=clock).global_
+
+
+def build_namespaces(settings: Settings, *, clock: Clock | None = None) -> Namespaces:
+    """The global ``Emulator`` (the data files) and room for the accounts created on demand, whose
+    default template is the bundled file's first account and an app with every permission and grant."""
     scenarios = load_catalogue(bundled_scenarios_dir(), settings.scenarios_dir)
     if settings.default_scenario not in scenarios:
         valid = ", ".join(sorted(scenarios))
         raise ValueError(f"default_scenario: unknown scenario {settings.default_scenario!r}; valid names: {valid}")
     directory = load_accounts_file(settings.accounts_file or bundled_accounts_file())
-    return Emulator(emulator_config(settings), clock or build_clock(settings), directory, scenarios)
+    emulator = Emulator(emulator_config(settings), clock or build_clock(settings), directory, scenarios)
+    return Namespaces(emulator, scenarios, default_template(), settings.max_accounts)
+
+
+def default_template() -> Directory:
+    """The bundled default account, and one app holding every permission and grant of the bundled apps."""
+    bundled = load_accounts_file(bundled_accounts_file())
+    first = bundled.apps[0]
+    permissions = tuple(dict.fromkeys(p for app in bundled.apps for p in app.permissions))
+    app = replace(first, name="Emulator App (created account)", permissions=permissions, grants=GRANTS)
+    return Directory(bundled.accounts[:1], (app,))
 
 
 def route_table(settings: Settings) -> list[BaseRoute]:
     """Every route the app serves, in matching order (the hot RingOut routes first)."""
     control_routes = [
         *control.routes,
+        *control_accounts.routes,
         *control_clock.routes,
         *control_rules.routes,  # before control_scenarios: it owns /scenarios/queue
         *control_scenarios.routes,
@@ -132,7 +153,8 @@ def framework_options() -> dict[str, Any]:
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
     settings = settings or Settings()
-    emulator = build_emulator(settings, clock=clock)
+    namespaces = build_namespaces(settings, clock=clock)
+    emulator = namespaces.global_
     journal = Journal(settings.journal_size)
     routes = route_table(settings)
     app = FastAPI(
@@ -147,7 +169,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         **framework_options(),
     )
     app.state.settings = settings
-    app.state.emulator = emulator
+    app.state.emulator = emulator  # the global namespace
+    app.state.namespaces = namespaces
     app.state.journal = journal
     app.state.rendered_records = RenderedRecords()
     app.state.webhooks = WebhookSink(settings)  # the webhook transport (``mount``: in-process delivery)

@@ -47,13 +47,14 @@ async def reset(request: Request) -> Response:
     unknown = sorted(set(body.scopes) - set(SCOPES))
     if unknown:
         raise InvalidParameterDetail("scopes", detail=f"Unknown scope {unknown}; valid: {', '.join(SCOPES)}")
-    emulator_of(request).reset([scope for scope in body.scopes if scope not in HTTP_SCOPES])
+    emulator = emulator_of(request)  # the account named, else the global namespace (created accounts stay)
+    emulator.reset([scope for scope in body.scopes if scope not in HTTP_SCOPES])
     if JOURNAL_SCOPE in body.scopes:
-        journal_of(request).clear()
+        journal_of(request).clear(emulator.namespace)
     if DELIVERIES_SCOPE in body.scopes:
-        request.app.state.deliveries.log.clear()
+        request.app.state.deliveries.log.clear(emulator.namespace)
     if {"subscriptions", "tokens"} & set(body.scopes):  # their sockets close (1001) and their sessions end
-        await request.app.state.ws_gateway.close_all(emulator_of(request))
+        await request.app.state.ws_gateway.close_all(emulator)
     return json_response({"reset": body.scopes})
 
 

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from emulator.api.delivery import engine_of
+from emulator.api.identity import emulator_of
 from emulator.api.inputs import Query, QueryInt, read_query
 from emulator.api.responses import json_response, no_content
 from emulator.api.routing import route
@@ -21,12 +22,12 @@ class DeliveryFilters(Query):
 async def list_deliveries(request: Request) -> Response:
     query = read_query(request, DeliveryFilters)
     log = engine_of(request).log
-    records = [d.json() for d in log.find(query.subscription_id, query.limit)]
+    records = [d.json() for d in log.find(query.subscription_id, query.limit, emulator_of(request).namespace)]
     return json_response({"records": records, "count": len(records), "size": log.size})
 
 
 async def clear_deliveries(request: Request) -> Response:
-    engine_of(request).log.clear()
+    engine_of(request).log.clear(emulator_of(request).namespace)
     return no_content()
 
 

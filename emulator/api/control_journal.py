@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from emulator.api.control import journal_of
+from emulator.api.identity import emulator_of
 from emulator.api.inputs import Query, QueryInt, read_query
 from emulator.api.journal import JournalEntry, JournalQuery
 from emulator.api.responses import iso, json_response, no_content
@@ -42,7 +43,7 @@ class JournalFilters(Query):
         except PhoneNumberError:
             return value  # matches nothing the journal holds, as asked
 
-    def journal_query(self) -> JournalQuery:
+    def journal_query(self, account: str | None) -> JournalQuery:
         method = self.method.upper() if self.method else None
         return JournalQuery(
             method,
@@ -54,6 +55,7 @@ class JournalFilters(Query):
             self.to,
             self.from_,
             self.limit,
+            account,
         )
 
 
@@ -74,22 +76,24 @@ def entry_json(entry: JournalEntry) -> dict[str, Any]:
         "to": entry.noted("to"),
         "from": entry.noted("from"),
         **({"fault": fault} if fault else {}),
+        **({"account": entry.account} if entry.account else {}),
     }
 
 
 async def list_requests(request: Request) -> Response:
-    query = read_query(request, JournalFilters).journal_query()
+    query = read_query(request, JournalFilters).journal_query(emulator_of(request).namespace)
     journal = journal_of(request)
     records = [entry_json(e) for e in journal.find(query)]
     return json_response({"records": records, "count": len(records), "size": journal.size})
 
 
 async def count_requests(request: Request) -> Response:
-    return json_response({"count": journal_of(request).count(read_query(request, JournalFilters).journal_query())})
+    query = read_query(request, JournalFilters).journal_query(emulator_of(request).namespace)
+    return json_response({"count": journal_of(request).count(query)})
 
 
 async def clear_requests(request: Request) -> Response:
-    journal_of(request).clear()
+    journal_of(request).clear(emulator_of(request).namespace)
     return no_content()
 
 

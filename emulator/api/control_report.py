@@ -28,7 +28,8 @@ async def read_report(request: Request) -> Response:
     journal = journal_of(request)
     emulator = emulator_of(request)
     _, policies = emulator.rate_limit_policies()
-    body = report(list(journal), journal.size, policies, emulator.clock_reading()[1])
+    entries = [entry for entry in journal if entry.account == emulator.namespace]  # the namespace's own
+    body = report(entries, journal.size, policies, emulator.clock_reading()[1])
     wants_markdown = chosen == "markdown" or (chosen is None and MARKDOWN in request.headers.get("accept", ""))
     if wants_markdown:
         return Response(markdown(body), media_type=f"{MARKDOWN}; charset=utf-8")

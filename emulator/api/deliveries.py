@@ -24,6 +24,7 @@ class Delivery:
     status_code: int | None
     latency_ms: float
     error: str | None
+    account: str | None = None  # the created account whose namespace it is of (None: the global one)
 
     @property
     def ok(self) -> bool:
@@ -45,6 +46,7 @@ class Delivery:
             "latencyMs": round(self.latency_ms, 3),
             "ok": self.ok,
             "error": self.error,
+            **({"account": self.account} if self.account else {}),
         }
 
 
@@ -62,9 +64,15 @@ class DeliveryLog:
         if self.size:
             self._entries.append(delivery)
 
-    def find(self, subscription_id: str | None = None, limit: int | None = None) -> list[Delivery]:
-        found = [d for d in self._entries if subscription_id in (None, d.subscription_id)]
+    def find(
+        self, subscription_id: str | None = None, limit: int | None = None, account: str | None = None
+    ) -> list[Delivery]:
+        """The namespace's deliveries (``account`` None: the global one's)."""
+        found = [d for d in self._entries if subscription_id in (None, d.subscription_id) and d.account == account]
         return found[-limit:] if limit is not None else found
 
-    def clear(self) -> None:
+    def clear(self, account: str | None = None) -> None:
+        """Drop the deliveries of ``account``'s namespace (``None``: the global one's)."""
+        kept = [d for d in self._entries if d.account != account]
         self._entries.clear()
+        self._entries.extend(kept)

@@ -107,7 +107,7 @@ class DeliveryEngine:
         log.add(
             Delivery(
                 log.next_seq(), emulator.clock.now(), kind, transport, subscription_id, address, event, uuid,
-                session, sequence, status, (time.perf_counter() - started) * 1000, error,
+                session, sequence, status, (time.perf_counter() - started) * 1000, error, emulator.namespace,
             )
         )  # fmt: skip
 

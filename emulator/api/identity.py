@@ -2,18 +2,52 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 
+from emulator.api.journal import STATE_KEYS
 from emulator.api.rate_limits import count
 from emulator.core.access import Access
 from emulator.core.directory import Account, Extension
 from emulator.core.emulator import Emulator
 from emulator.core.errors import InvalidAuthorizationHeader
+from emulator.core.namespaces import Namespaces
+from emulator.core.tokens import NAMESPACE_END
+
+NAMESPACE_KEY = STATE_KEYS["namespace"]
+NO_STATE: dict[str, Emulator] = {}  # a scope without state (a test calling a route directly)
 
 
-def emulator_of(request: Request) -> Emulator:
-    emulator: Emulator = request.app.state.emulator
+def emulator_of(request: HTTPConnection) -> Emulator:
+    """The namespace the request acts in: the one resolved for it (its token's, its client id's,
+    the account the control plane names), else the global one."""
+    emulator: Emulator = request.scope.get("state", NO_STATE).get(NAMESPACE_KEY) or request.app.state.emulator
     return emulator
+
+
+def namespaces_of(request: HTTPConnection) -> Namespaces:
+    namespaces: Namespaces = request.app.state.namespaces
+    return namespaces
+
+
+def act_in(request: HTTPConnection, emulator: Emulator) -> Emulator:
+    """Note ``emulator`` as the request's namespace (when it is a created account's)."""
+    if emulator.namespace is not None:
+        request.scope.setdefault("state", {})[NAMESPACE_KEY] = emulator
+    return emulator
+
+
+def token_emulator(request: HTTPConnection, token: str | None) -> Emulator:
+    """The namespace a bearer token names (the global one for any token naming none), noted. The
+    global path costs one ``in`` test of the token (no lookup)."""
+    namespaces = namespaces_of(request)
+    if token is None or NAMESPACE_END not in token:
+        return namespaces.global_
+    return act_in(request, namespaces.for_token(token))
+
+
+def client_emulator(request: HTTPConnection, client_id: str | None) -> Emulator:
+    """The namespace of the app ``client_id`` names (``/restapi/oauth``), noted."""
+    return act_in(request, namespaces_of(request).for_client(client_id))
 
 
 def bearer_token(request: Request) -> str | None:
@@ -34,9 +68,10 @@ def caller_extension(request: Request, access: Access, extension_ref: str | None
     token's own), once the token is live and its app has the route's permission; the request is
     then counted against its rate-limit bucket (429 when refused)."""
     params = request.path_params
-    emulator = emulator_of(request)
+    token = bearer_token(request)
+    emulator = token_emulator(request, token)
     session, extension = emulator.authenticate(
-        bearer_token(request), params["accountId"], extension_ref or params["extensionId"], access
+        token, params["accountId"], extension_ref or params["extensionId"], access
     )
     count(emulator, request, session.extension.id, session.app.client_id)
     return extension
@@ -45,7 +80,8 @@ def caller_extension(request: Request, access: Access, extension_ref: str | None
 def caller_account(request: Request, access: Access) -> Account:
     """The account named by ``/account/{accountId}`` (``~`` = the token's own), counted against
     its rate-limit bucket like ``caller_extension``."""
-    emulator = emulator_of(request)
-    session, account = emulator.authenticate_account(bearer_token(request), request.path_params["accountId"], access)
+    token = bearer_token(request)
+    emulator = token_emulator(request, token)
+    session, account = emulator.authenticate_account(token, request.path_params["accountId"], access)
     count(emulator, request, session.extension.id, session.app.client_id)
     return account

@@ -30,8 +30,10 @@ STATE_KEYS = {
     "bucket": "emulator_bucket",  # the rate-limit Bucket the request was counted against
     "refused": "emulator_refused",  # True when that bucket refused it (429)
     "fault": "emulator_fault",  # the fault injected into it: {"rule", "effect", "when"} (api/faults.py)
+    "namespace": "emulator_namespace",  # the created account's Emulator it acted in (absent: the global one)
 }
 
+NAMESPACE_KEY = STATE_KEYS["namespace"]
 RawHeaders = list[tuple[bytes, bytes]]
 
 
@@ -50,6 +52,12 @@ class JournalEntry:
     def noted(self, key: str) -> Any:
         return self.state.get(STATE_KEYS[key])
 
+    @property
+    def account(self) -> str | None:
+        """The created account whose namespace the request acted in (``None``: the global one)."""
+        namespace = self.state.get(NAMESPACE_KEY)
+        return None if namespace is None else namespace.namespace
+
     def query(self) -> dict[str, str]:
         return masked_pairs(self.raw_query.decode("latin-1"))
 
@@ -64,7 +72,8 @@ class JournalEntry:
 @dataclass(frozen=True, slots=True)
 class JournalQuery:
     """Filters; ``None`` means any. ``limit`` keeps the latest N matches. Phone numbers are
-    compared in E.164 (the route normalises what the client wrote)."""
+    compared in E.164 (the route normalises what the client wrote). ``account``: the namespace's
+    entries only (``None``: the global namespace's)."""
 
     method: str | None = None
     path: str | None = None
@@ -75,8 +84,11 @@ class JournalQuery:
     to: str | None = None
     from_: str | None = None
     limit: int | None = None
+    account: str | None = None
 
     def accepts(self, entry: JournalEntry) -> bool:
+        if self.account != entry.account:
+            return False
         checks = (
             (self.method, entry.method),
             (self.path, entry.path),
@@ -131,9 +143,14 @@ class Journal:
     def count(self, query: JournalQuery) -> int:
         return sum(1 for entry in self._entries if query.accepts(entry))
 
-    def clear(self) -> None:
+    def clear(self, account: str | None = None) -> None:
+        """Drop the entries of ``account``'s namespace (``None``: the global one's); once none is
+        left, the sequence starts again."""
+        kept = [entry for entry in self._entries if entry.account != account]
         self._entries.clear()
-        self._seq = 0
+        self._entries.extend(kept)
+        if not kept:
+            self._seq = 0
 
 
 def capped(raw_query: bytes, raw_headers: RawHeaders) -> tuple[bytes, RawHeaders]:

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from emulator.api.identity import emulator_of
+from emulator.api.identity import client_emulator, emulator_of
 from emulator.api.inputs import FORM, FORM_LIMIT, media_type, read_body
 from emulator.api.rate_limits import count
 from emulator.api.responses import json_response
@@ -78,9 +78,10 @@ def calling_app(request: Request, form: dict[str, str]) -> App:
     """The app, once the request is counted against the Auth bucket of the client id it presents
     and the user it is about (so failed logins count too, as on the platform)."""
     basic = basic_credentials(request)
-    emulator = emulator_of(request)
     client_id = form.get("client_id")
-    count(emulator, request, emulator.login_subject(form), (basic[0] if basic else client_id) or UNKNOWN_CLIENT)
+    presented = basic[0] if basic else client_id
+    emulator = client_emulator(request, presented)
+    count(emulator, request, emulator.login_subject(form), presented or UNKNOWN_CLIENT)
     return emulator.oauth_client(basic, client_id)
 
 
@@ -123,7 +124,7 @@ async def revoke_token(request: Request) -> Response:
 async def authorize(request: Request) -> Response:
     """Auto-approves for the default extension and redirects back with ``code`` and ``state``."""
     query = parse_form(request.url.query)
-    emulator = emulator_of(request)
+    emulator = client_emulator(request, query.get("client_id"))
     count(emulator, request, emulator.login_subject(query), query.get("client_id") or UNKNOWN_CLIENT)
     redirect_uri, code = emulator.authorize(query)
     params = {"code": code, **({"state": query["state"]} if "state" in query else {})}

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from emulator.api.account_scope import AccountScope
 from emulator.api.errors import error_response
 from emulator.api.journal import STATE_KEYS
 from emulator.core.errors import ControlTokenRequired
@@ -77,7 +78,8 @@ class ControlTokenGuard:
 
 
 def control_mount(routes: Sequence[BaseRoute], token: str | None) -> Mount:
-    return Mount(CONTROL_PREFIX, routes=list(routes), middleware=[Middleware(ControlTokenGuard, token=token)])
+    guard = Middleware(ControlTokenGuard, token=token)
+    return Mount(CONTROL_PREFIX, routes=list(routes), middleware=[guard, Middleware(AccountScope)])
 
 
 def served_routes(routes: Sequence[BaseRoute]) -> dict[tuple[str, str], Route]:

@@ -15,21 +15,35 @@ from starlette.types import ASGIApp
 from emulator.api.delivery import DeliveryEngine
 from emulator.core.call import ClockMode
 from emulator.core.emulator import Emulator
+from emulator.core.namespaces import Namespaces
 
 IDLE = 5.0  # seconds between looks when nothing is due
 
 
-async def run(emulator: Emulator, engine: DeliveryEngine) -> None:
+def wait_for(emulator: Emulator) -> float | None:
+    """Wall seconds until the namespace's next event is due on its real clock (0: due now), or
+    ``None`` (nothing due, or not on the real clock)."""
+    if emulator.clock.mode is not ClockMode.REAL:
+        return None
+    due = emulator.next_event_due()
+    return None if due is None else max(due - emulator.clock.now(), 0.0) / emulator.clock.speed
+
+
+async def run(namespaces: Namespaces, engine: DeliveryEngine) -> None:
+    """Every namespace's real clock: the soonest one decides when to wake."""
     wakeup = engine.wakeup_event()
     while True:
         delay = IDLE
-        if emulator.clock.mode is ClockMode.REAL:
-            due, now = emulator.next_event_due(), emulator.clock.now()
-            if due is not None and due <= now:
+        pumped = False
+        for emulator in namespaces.all():
+            wait = wait_for(emulator)
+            if wait == 0:
                 await engine.pump(emulator)
-                continue
-            if due is not None:
-                delay = min(IDLE, (due - now) / emulator.clock.speed)
+                pumped = True
+            elif wait is not None:
+                delay = min(delay, wait)
+        if pumped:
+            continue
         wakeup.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wakeup.wait(), delay)
@@ -38,7 +52,7 @@ async def run(emulator: Emulator, engine: DeliveryEngine) -> None:
 @contextlib.asynccontextmanager
 async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
     state = app.state  # type: ignore[attr-defined]
-    task = asyncio.create_task(run(state.emulator, state.deliveries))
+    task = asyncio.create_task(run(state.namespaces, state.deliveries))
     try:
         yield
     finally:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.api.identity import bearer_token, emulator_of
+from emulator.api.identity import bearer_token, emulator_of, token_emulator
 from emulator.api.inputs import JSON, JSON_LIMIT, parse_json, read_body
 from emulator.api.rate_limits import count
 from emulator.api.responses import base_url, iso, json_response, no_content
@@ -50,8 +50,9 @@ class CreateSubscriptionRequest(BaseModel):
 
 def _session(request: Request) -> Session:
     """The token's session, counted against the operation's rate-limit bucket."""
-    emulator = emulator_of(request)
-    session = emulator.subscriber(bearer_token(request))
+    token = bearer_token(request)
+    emulator = token_emulator(request, token)
+    session = emulator.subscriber(token)
     count(emulator, request, session.extension.id, session.app.client_id)
     return session
 

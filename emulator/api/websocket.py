@@ -25,7 +25,7 @@ from starlette.websockets import WebSocket
 
 from emulator.api.delivery import deliver_due
 from emulator.api.errors import error_body
-from emulator.api.identity import bearer_token, emulator_of
+from emulator.api.identity import bearer_token, namespaces_of, token_emulator
 from emulator.api.inputs import JSON_LIMIT, body_problem
 from emulator.api.rate_limits import count
 from emulator.api.responses import iso, json_response
@@ -78,10 +78,11 @@ class WsSubscriptionRequest(BaseModel):
 
 async def get_ws_token(request: Request) -> Response:
     """``{uri, ws_access_token, expires_in}``: the socket on this host and port; any body ignored."""
-    emulator = emulator_of(request)
-    session = emulator.websocket_subscriber(bearer_token(request))
+    token = bearer_token(request)
+    emulator = token_emulator(request, token)
+    session = emulator.websocket_subscriber(token)
     count(emulator, request, session.extension.id, session.app.client_id)
-    token, ttl = gateway_of(request).issue_token(session)
+    token, ttl = gateway_of(request).issue_token(session, emulator)
     host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
     scheme = "wss" if request.url.scheme == "https" else "ws"
     return json_response({"uri": f"{scheme}://{host}{PATH}", "ws_access_token": token, "expires_in": ttl})
@@ -94,9 +95,10 @@ routes = [route("POST", "/restapi/oauth/wstoken", get_ws_token, "authWsToken")]
 
 
 async def endpoint(websocket: WebSocket) -> None:
-    gateway, emulator = gateway_of(websocket), emulator_of(websocket)  # type: ignore[arg-type]
+    gateway = gateway_of(websocket)
     await websocket.accept()
     session = gateway.token_session(websocket.query_params.get("access_token"))
+    emulator = namespaces_of(websocket).for_token(session.access_token if session else None)  # its session's
     wsc = websocket.query_params.get("wsc")
     try:
         if session is None or not emulator.session_alive(session):

@@ -65,6 +65,7 @@ def error_frame(message_id: str | None, error: EmulatorError) -> str:
 class WsToken:
     session: Session
     expires_at: float  # time.monotonic()
+    emulator: Emulator  # the namespace its session is of
 
 
 @dataclass(slots=True, eq=False)
@@ -75,6 +76,7 @@ class WsSession:
     address: str  # its subscription's address, as the delivery log shows it
     oauth: Session
     created_at: float  # the emulator's clock
+    emulator: Emulator  # the namespace it acts in
     socket: WebSocket | None = None
     subscription_id: str | None = None
     sequence: int = 0
@@ -98,11 +100,11 @@ class Gateway:
 
     # --- ws access tokens ---------------------------------------------------------------
 
-    def issue_token(self, session: Session) -> tuple[str, int]:
+    def issue_token(self, session: Session, emulator: Emulator) -> tuple[str, int]:
         self._prune_tokens()
         token = secrets.token_urlsafe(TOKEN_BYTES)
         ttl = self.settings.ws_token_ttl
-        self._tokens[token] = WsToken(session, time.monotonic() + ttl)
+        self._tokens[token] = WsToken(session, time.monotonic() + ttl, emulator)
         return token, ttl
 
     def token_session(self, token: str | None) -> Session | None:
@@ -129,7 +131,7 @@ class Gateway:
     def open(self, emulator: Emulator, session: Session, socket: WebSocket) -> WsSession:
         self._serial += 1
         found = WsSession(
-            secrets.token_urlsafe(TOKEN_BYTES), f"websocket:{self._serial}", session, emulator.clock.now()
+            secrets.token_urlsafe(TOKEN_BYTES), f"websocket:{self._serial}", session, emulator.clock.now(), emulator
         )
         self._sessions[found.key] = found
         self._by_address[found.address] = found
@@ -270,9 +272,11 @@ class Gateway:
     # --- reset and shutdown -------------------------------------------------------------
 
     async def close_all(self, emulator: Emulator) -> None:
-        """Close every socket and forget every token and session (the emulator was reset)."""
-        sessions = list(self._sessions.values())
-        self._tokens.clear()
+        """Close every socket of ``emulator``'s namespace and forget its tokens and sessions (it was
+        reset, or deleted)."""
+        sessions = [found for found in self._sessions.values() if found.emulator is emulator]
+        for token in [t for t, found in self._tokens.items() if found.emulator is emulator]:
+            del self._tokens[token]
         for found in sessions:
             socket = found.socket
             self.end(emulator, found)

@@ -103,10 +103,19 @@ class CallResult:
 
 
 class Emulator:
+    """One namespace's state. ``namespace``: the created account it holds (its id; its tokens
+    name it), or ``None`` for the global namespace (the accounts file's accounts)."""
+
     def __init__(
-        self, config: EmulatorConfig, clock: Clock, directory: Directory, scenarios: dict[str, Scenario]
+        self,
+        config: EmulatorConfig,
+        clock: Clock,
+        directory: Directory,
+        scenarios: Mapping[str, Scenario],
+        namespace: str | None = None,
     ) -> None:
         self.config = config
+        self.namespace = namespace
         self.clock = ControlledClock(config.clock_mode, clock, config.speed)
         self._clock_origin = (clock, clock.now())
         self.directory = directory
@@ -116,7 +125,7 @@ class Emulator:
         self.default_scenario = config.default_scenario
         self.ids = IdSource(config.seed)
         self.calls = CallStore(config.max_calls, config.retention_seconds)
-        self.tokens = TokenStore(self.ids, config.max_sessions)
+        self.tokens = TokenStore(self.ids, config.max_sessions, namespace)
         self.codes = CodeStore(self.ids)
         self.oauth = OAuthServer(Credentials(directory), self.tokens, self.codes, self.clock)
         self.gate = Gate(directory, self.tokens, self.clock, lenient=config.lenient_auth)

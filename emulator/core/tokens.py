@@ -20,6 +20,7 @@ from emulator.core.ids import IdSource, fresh
 
 ACCESS_PREFIX = "emu-at-"
 REFRESH_PREFIX = "emu-rt-"
+NAMESPACE_END = "."  # ends the namespace a created account's token names (``emulator.core.namespaces``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +70,14 @@ class Session:
 
 
 class TokenStore:
-    def __init__(self, ids: IdSource, max_sessions: int) -> None:
+    """``namespace``: the account namespace the tokens name (``emu-at-<namespace>.<random>``, the
+    random part never holding a ``.``); ``None`` (the global namespace) keeps ``emu-at-<random>``."""
+
+    def __init__(self, ids: IdSource, max_sessions: int, namespace: str | None = None) -> None:
         self.ids = ids
         self.max_sessions = max_sessions
+        tag = "" if namespace is None else f"{namespace}{NAMESPACE_END}"
+        self._access_prefix, self._refresh_prefix = ACCESS_PREFIX + tag, REFRESH_PREFIX + tag
         self._sessions: dict[str, Session] = {}
         self._access: dict[str, Session] = {}
         self._refresh: dict[str, Session] = {}
@@ -146,8 +152,8 @@ class TokenStore:
     def _issue(self, session: Session, ttls: Ttls, now: float) -> None:
         session.access_ttl = ACCESS_TTL.clamp(ttls.access)
         session.refresh_ttl = REFRESH_TTL.clamp(ttls.refresh)
-        session.access_token = fresh(lambda: self.ids.token(ACCESS_PREFIX, 32), self._access)
-        session.refresh_token = fresh(lambda: self.ids.token(REFRESH_PREFIX, 32), self._refresh)
+        session.access_token = fresh(lambda: self.ids.token(self._access_prefix, 32), self._access)
+        session.refresh_token = fresh(lambda: self.ids.token(self._refresh_prefix, 32), self._refresh)
         session.access_expires_at = now + session.access_ttl
         session.refresh_expires_at = now + session.refresh_ttl
         self._access[session.access_token] = session

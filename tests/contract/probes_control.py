@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -29,6 +30,7 @@ REAL = {"clock": "real"}
 LOCKED = {"control_token": "secret"}
 LIMITS, REPORT = f"{CONTROL}/rate-limits", f"{CONTROL}/report"
 FAULTS = f"{CONTROL}/faults"
+ACCOUNTS = f"{CONTROL}/accounts"
 RINGOUT_POST = ("POST", "/restapi/v1.0/account/{accountId}/extension/{extensionId}/ring-out")
 
 
@@ -175,6 +177,7 @@ def control_plane_probes() -> list[Probe]:
         *dashboard_probes(),
         *call_log_settings_probes(),
         *fault_probes(),
+        *account_probes(),
     ]
 
 
@@ -261,4 +264,35 @@ def fault_probes() -> list[Probe]:
         ),
         Probe("DELETE", one, 404, _send("DELETE", f"{FAULTS}/nope")),
         _locked("DELETE", one, f"{FAULTS}/1"),
+    ]
+
+
+def _created(then: Callable[[TestClient, str], httpx.Response]) -> Send:
+    """Create an account, then ``then(client, its id)``."""
+
+    def run(client: TestClient) -> httpx.Response:
+        response = client.post(ACCOUNTS)
+        assert response.status_code == 201, response.text
+        return then(client, response.json()["id"])
+
+    return run
+
+
+def account_probes() -> list[Probe]:
+    one = f"{ACCOUNTS}/{{accountId}}"
+    file_account = f"{ACCOUNTS}/400131560008"
+    return [
+        Probe("POST", ACCOUNTS, 201, _send("POST", ACCOUNTS, json={"name": "worker gw0"})),
+        Probe("POST", ACCOUNTS, 400, _send("POST", ACCOUNTS, json={"template": {"accounts": []}})),
+        Probe("POST", ACCOUNTS, 409, _send("POST", ACCOUNTS), {"max_accounts": 0}),
+        _locked("POST", ACCOUNTS, ACCOUNTS),
+        Probe("GET", ACCOUNTS, 200, _created(lambda c, _: c.get(ACCOUNTS))),
+        _locked("GET", ACCOUNTS, ACCOUNTS),
+        Probe("GET", one, 200, _created(lambda c, made: c.get(f"{ACCOUNTS}/{made}"))),
+        Probe("GET", one, 404, _send("GET", f"{ACCOUNTS}/404")),
+        _locked("GET", one, file_account),
+        Probe("DELETE", one, 204, _created(lambda c, made: c.delete(f"{ACCOUNTS}/{made}"))),
+        Probe("DELETE", one, 404, _send("DELETE", f"{ACCOUNTS}/404")),
+        Probe("DELETE", one, 409, _send("DELETE", file_account)),
+        _locked("DELETE", one, file_account),
     ]

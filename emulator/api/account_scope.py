@@ -1,0 +1,55 @@
+"""The account a control-plane request names: ``X-Emulator-Account: <id>`` or ``?account=<id>``.
+
+A pure ASGI middleware on the control mount (inside the control-token check): it resolves the
+created account once and notes its ``Emulator`` in the request's state, where ``emulator_of``
+finds it, so every control route acts in that namespace unchanged. No account named: the global
+namespace (the accounts file's accounts), as before accounts could be created."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from emulator.api.errors import error_response
+from emulator.api.identity import NAMESPACE_KEY
+from emulator.core.errors import EmulatorError, InvalidParameterDetail
+from emulator.core.namespaces import Namespaces
+
+HEADER = "x-emulator-account"
+PARAMETER = "account"
+MAX_ID = 64  # created account ids have 12 digits; a template's at most 20
+
+
+def named_account(request: Request) -> str | None:
+    """The account id the request names (header or query), checked: 400 when too long or when
+    both are given and differ."""
+    header = request.headers.get(HEADER)
+    query = request.query_params.get(PARAMETER)
+    for where, value in ((f"{HEADER} header", header), (f"{PARAMETER} parameter", query)):
+        if value is not None and (not value or len(value) > MAX_ID):
+            raise InvalidParameterDetail(
+                PARAMETER, detail=f"The {where} must be an account id of 1 to {MAX_ID} characters."
+            )
+    if header is not None and query is not None and header != query:
+        raise InvalidParameterDetail(
+            PARAMETER, detail=f"X-Emulator-Account [{header}] and account=[{query}] name different accounts."
+        )
+    return header if header is not None else query
+
+
+class AccountScope:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope)
+            try:
+                account_id = named_account(request)
+                namespaces: Namespaces = request.app.state.namespaces
+                if account_id is not None and not namespaces.is_file_account(account_id):  # those: the global one
+                    scope.setdefault("state", {})[NAMESPACE_KEY] = namespaces.get(account_id, PARAMETER).emulator
+            except EmulatorError as error:
+                await error_response(error)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
