@@ -12,9 +12,12 @@ from tests.readme import block
 pytest_plugins = ["pytester"]
 
 
-def test_the_autoclock_examples_pass(pytester: pytest.Pytester) -> None:
+@pytest.mark.parametrize("account", ["auto", "new"])  # the global namespace, and an account of its own
+def test_the_autoclock_examples_pass(pytester: pytest.Pytester, account: str) -> None:
     pytester.makepyfile(
         test_polling_dialer=block("pytest-example-autoclock"), test_async_dialer=block("pytest-example-autoclock-async")
     )
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning")
+    result = pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning", f"--ringout-account={account}"
+    )
     result.assert_outcomes(passed=2)

@@ -1,7 +1,9 @@
 """pytest-xdist, run for real: ``-n 4`` against one real server (uvicorn on a socket) of a suite
 written to collide on global state (each test sets the default scenario, queues a scenario,
 advances the clock, resets, places RingOuts with the official SDK and asserts the outcomes and the
-clock), green five times over; each worker had its own account, deleted at the end. In-process
+clock; one more applies every marker argument), green five times over; each worker had its own
+account, deleted at the end. (With ``--ringout-account=global`` the same suite fails: most of its
+tests see another worker's reset or clock.) In-process
 ``-n 2`` (an app per worker), ``-n 0`` (the global namespace, as without xdist) and
 ``--ringout-readiness`` under xdist (one report per worker)."""
 
@@ -70,6 +72,22 @@ def test_collides_on_global_state(ringout, ringout_url, n):
     assert (callee(platform, first), callee(platform, second)) == (queued_outcome, default_outcome)
     assert ringout.clock()["epochSeconds"] == start + 40 + n
     assert sorted(c["id"] for c in ringout.calls()) == sorted([first, second])
+
+
+FAULT = {"effect": "error", "status": 503, "operation": "createRingOutCall", "times": 1}
+
+
+@pytest.mark.ringout(scenario="busy", clock="poll", seed=7, faults=[FAULT])
+def test_the_marker_applies_to_the_workers_account(ringout, ringout_url):
+    assert ringout.clock()["mode"] == "poll"
+    assert ringout.control("GET", "/default-scenario") == {"scenario": "busy"}
+    platform = SDK(ringout.client_id, ringout.client_secret, ringout_url).platform()
+    platform.login(jwt=ringout.jwt)
+    with pytest.raises(Exception, match="503"):
+        place(platform, "+16505550199")  # the fault, once
+    call_id = place(platform, "+16505550199")
+    assert [callee(platform, call_id) for _ in range(2)] == ["InProgress", "Busy"]  # a step per read
+    assert ringout.faults()[0]["hits"] == 1
 """.replace("TESTS", str(TESTS_PER_RUN))
 
 
@@ -95,9 +113,9 @@ def test_four_workers_on_one_server_never_collide(
         seen = tmp_path / f"run{run}"
         seen.mkdir()
         monkeypatch.setenv("ACCOUNTS_SEEN", str(seen))
-        _run(pytester, monkeypatch, "-n", "4", f"--ringout-url={server}").assert_outcomes(passed=TESTS_PER_RUN)
+        _run(pytester, monkeypatch, "-n", "4", f"--ringout-url={server}").assert_outcomes(passed=TESTS_PER_RUN + 1)
         by_worker: dict[str, set[str]] = {}
-        for path in seen.iterdir():
+        for path in seen.iterdir():  # written by the parametrized tests
             by_worker.setdefault(path.name.split("-")[0], set()).add(path.read_text())
         assert len(by_worker) == 4 and all(len(accounts) == 1 for accounts in by_worker.values()), by_worker
         credentials = [next(iter(accounts)).split() for accounts in by_worker.values()]
@@ -111,7 +129,7 @@ def test_in_process_each_worker_has_its_own_app(
     pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ACCOUNTS_SEEN", str(tmp_path))
-    _run(pytester, monkeypatch, "-n", "2").assert_outcomes(passed=TESTS_PER_RUN)
+    _run(pytester, monkeypatch, "-n", "2").assert_outcomes(passed=TESTS_PER_RUN + 1)
     assert {p.read_text() for p in tmp_path.iterdir()} == {"400131560008 emulator-client-id"}  # the global defaults
 
 
