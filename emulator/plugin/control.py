@@ -20,6 +20,19 @@ class RingoutError(AssertionError):
     """A control-plane request failed (the message carries the emulator's error body)."""
 
 
+class Credential:
+    """A field of the account's record: ``id``, or one of its first extension's or its first app's."""
+
+    def __init__(self, *path: str) -> None:
+        self.path = path
+
+    def __get__(self, ringout: Ringout, owner: type | None = None) -> str:
+        found: Any = ringout.record()
+        for key in self.path:
+            found = found[key][0] if isinstance(found[key], list) else found[key]
+        return str(found)
+
+
 class Ringout:
     """The emulator as a test sees it: each method is one control-plane call."""
 
@@ -30,35 +43,16 @@ class Ringout:
         self.since: int | None = None  # readiness mode: the journal's last seq before this test
         self._identity: dict[str, Any] | None = account
 
-    @property
-    def account_id(self) -> str:
-        """The id of the account the test acts in (``~`` in RingOut paths means it once logged in)."""
-        return str(self._record()["id"])
+    # The credentials of the account the test acts in: its first extension (``jwt``, ``password``)
+    # and its app, ``SDK(ringout.client_id, ringout.client_secret, url)``.
+    account_id = Credential("id")
+    extension_id = Credential("extensions", "id")
+    jwt = Credential("extensions", "jwt")
+    password = Credential("extensions", "password")
+    client_id = Credential("apps", "clientId")
+    client_secret = Credential("apps", "clientSecret")
 
-    @property
-    def extension_id(self) -> str:
-        """The id of the account's first extension (the one ``jwt`` and ``password`` log in)."""
-        return str(self._record()["extensions"][0]["id"])
-
-    @property
-    def jwt(self) -> str:
-        """The JWT assertion of the account's first extension (``platform.login(jwt=...)``)."""
-        return str(self._record()["extensions"][0]["jwt"])
-
-    @property
-    def password(self) -> str:
-        return str(self._record()["extensions"][0]["password"])
-
-    @property
-    def client_id(self) -> str:
-        """The client id of the account's app: ``SDK(ringout.client_id, ringout.client_secret, url)``."""
-        return str(self._record()["apps"][0]["clientId"])
-
-    @property
-    def client_secret(self) -> str:
-        return str(self._record()["apps"][0]["clientSecret"])
-
-    def _record(self) -> dict[str, Any]:
+    def record(self) -> dict[str, Any]:
         """The account's record with its credentials; unscoped, the first file account's (read once)."""
         if self._identity is None:
             self._identity = self.control("GET", "/accounts")["records"][0]
