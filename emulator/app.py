@@ -179,7 +179,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.deliveries = DeliveryEngine(settings, sinks)
     app.state.events = events.EventHub()
     install_error_handlers(app, lambda scope: allowed_methods(routes, scope))
-    app.add_middleware(FaultLayer, emulator=emulator, routes=routes)  # inside the journal: it sees the fault
+    app.add_middleware(FaultLayer, namespaces=namespaces, routes=routes)  # inside the journal: it sees the fault
     app.add_middleware(JournalMiddleware, journal=journal, clock=emulator.clock, request_id=emulator.ids.request_id)
     return app
 

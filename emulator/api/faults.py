@@ -28,17 +28,21 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.requests import Request
 from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulator.api.control_faults import HEADER, header_fault
 from emulator.api.errors import error_response
+from emulator.api.identity import bearer_token
 from emulator.api.journal import STATE_KEYS
+from emulator.api.oauth import basic_credentials
 from emulator.api.rate_limits import BUCKET_KEY
 from emulator.api.routing import CONTROL_PREFIX
 from emulator.core.emulator import Emulator
 from emulator.core.errors import FAULT_ERRORS, EmulatorError, FaultRateLimited
 from emulator.core.faults import Effect, Fault, RequestFacts, When
+from emulator.core.namespaces import Namespaces
 from emulator.core.rate_limits import OPERATION_GROUPS, Bucket, Group
 
 TRANSPORT_EXTENSION = "emulator.transport"  # scope["extensions"][...]["transport"]: the asyncio transport
@@ -71,9 +75,12 @@ class Held:
 
 
 class FaultLayer:
-    def __init__(self, app: ASGIApp, emulator: Emulator, routes: list[BaseRoute]) -> None:
+    """Each namespace's fault rules fire for its requests only (``emulator.core.namespaces``): while
+    accounts were created, the request's namespace is read from its ``Authorization`` header."""
+
+    def __init__(self, app: ASGIApp, namespaces: Namespaces, routes: list[BaseRoute]) -> None:
         self.app = app
-        self.emulator = emulator
+        self.namespaces = namespaces
         self.routes = [made for made in routes if isinstance(made, Route)]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -81,11 +88,13 @@ class FaultLayer:
             await self.app(scope, receive, send)
             return
         header = next((value for name, value in scope["headers"] if name == HEADER_KEY), None)
-        if header is None and not self.emulator.faults_armed:
+        namespaces = self.namespaces
+        emulator = request_namespace(namespaces, scope) if namespaces.any_created else namespaces.global_
+        if header is None and not emulator.faults_armed:
             await self.app(scope, receive, send)
             return
         try:
-            fault, rule_id, receive = await self._choose(scope, receive, header)
+            fault, rule_id, receive = await self._choose(emulator, scope, receive, header)
         except EmulatorError as error:
             await error_response(error, path=scope["path"])(scope, receive, send)
             return
@@ -93,22 +102,22 @@ class FaultLayer:
             await self.app(scope, receive, send)
             return
         scope["state"][FAULT_KEY] = {"rule": rule_id, "effect": fault.effect.value, "when": fault.when.value}
-        await self._apply(fault, rule_id, scope, receive, send)
+        await self._apply(emulator, fault, rule_id, scope, receive, send)
 
     async def _choose(
-        self, scope: Scope, receive: Receive, header: bytes | None
+        self, emulator: Emulator, scope: Scope, receive: Receive, header: bytes | None
     ) -> tuple[Fault | None, str | None, Receive]:
         if header is not None:
             return header_fault(header.decode("latin-1")), None, receive
         operation, params = self._route(scope)
         to = None
-        if self.emulator.faults_need_body and scope["method"] == "POST":
+        if emulator.faults_need_body and scope["method"] == "POST":
             body, receive = await peek(receive)
             to = to_number(body)
         facts = RequestFacts(
             scope["method"], scope["path"], operation, params.get("accountId"), params.get("extensionId"), to
         )
-        rule = self.emulator.fire_fault(facts)
+        rule = emulator.fire_fault(facts)
         return (rule.fault, rule.id, receive) if rule else (None, None, receive)
 
     def _route(self, scope: Scope) -> tuple[str | None, dict[str, Any]]:
@@ -118,25 +127,34 @@ class FaultLayer:
                 return made.name, child.get("path_params", {})
         return None, {}
 
-    async def _apply(self, fault: Fault, rule_id: str | None, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _apply(
+        self, emulator: Emulator, fault: Fault, rule_id: str | None, scope: Scope, receive: Receive, send: Send
+    ) -> None:
         if fault.when is When.BEFORE:
             if fault.effect is Effect.LATENCY:
-                resumed = await pause(self.emulator.fault_delay(fault), receive)
+                resumed = await pause(emulator.fault_delay(fault), receive)
                 if resumed is not None:
                     await self.app(scope, resumed, send)
                 return
-            await self._strike(fault, rule_id, scope, receive, send, Held())
+            await self._strike(emulator, fault, rule_id, scope, receive, send, Held())
             return
         held = Held()
         await self.app(scope, receive, held.send)
         if fault.effect is Effect.LATENCY:
-            if await pause(self.emulator.fault_delay(fault), receive) is not None:
+            if await pause(emulator.fault_delay(fault), receive) is not None:
                 await replay(held, send)
             return
-        await self._strike(fault, rule_id, scope, receive, send, held)
+        await self._strike(emulator, fault, rule_id, scope, receive, send, held)
 
     async def _strike(
-        self, fault: Fault, rule_id: str | None, scope: Scope, receive: Receive, send: Send, held: Held
+        self,
+        emulator: Emulator,
+        fault: Fault,
+        rule_id: str | None,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        held: Held,
     ) -> None:
         effect = fault.effect
         if effect is Effect.ERROR:
@@ -144,7 +162,7 @@ class FaultLayer:
             headers = {"Retry-After": str(fault.retry_after or 1)} if fault.status == 503 else {}
             await error_response(error, {**headers, **note(rule_id)}, path=scope["path"])(scope, receive, send)
         elif effect is Effect.THROTTLE:
-            bucket = self._throttled_bucket(scope)
+            bucket = self._throttled_bucket(emulator, scope)
             scope["state"][BUCKET_KEY] = bucket
             retry_after = fault.retry_after or max(math.ceil(bucket.policy.penalty), 1)
             headers = {"Retry-After": str(retry_after), **note(rule_id)}
@@ -160,14 +178,29 @@ class FaultLayer:
         else:  # DRIBBLE
             await dribble(held, send, fault.chunks, fault.ms / 1000)
 
-    def _throttled_bucket(self, scope: Scope) -> Bucket:
+    def _throttled_bucket(self, emulator: Emulator, scope: Scope) -> Bucket:
         """A bucket with nothing left, for the ``X-Rate-Limit-*`` headers of the route's group."""
         operation, _ = self._route(scope)
         group = OPERATION_GROUPS.get(operation or "", Group.LIGHT)
-        policy = self.emulator.rate_limit_policies()[1][group]
+        policy = emulator.rate_limit_policies()[1][group]
         bucket = Bucket(("fault", "fault", group), policy)
         bucket.penalty_until = math.inf  # remaining: 0
         return bucket
+
+
+def request_namespace(namespaces: Namespaces, scope: Scope) -> Emulator:
+    """The namespace a request will act in, before routing: its bearer token's, or the client id's
+    of its ``Authorization: Basic`` (``/restapi/oauth``); else (a malformed header too) the global one.
+    A public app's ``client_id`` in a form body is not read here: its requests see the global rules."""
+    request = Request(scope)
+    scheme = request.headers.get("authorization", "").strip().partition(" ")[0].lower()
+    try:
+        if scheme == "basic":
+            basic = basic_credentials(request)
+            return namespaces.for_client(basic[0] if basic else None)
+        return namespaces.for_token(bearer_token(request))
+    except EmulatorError:
+        return namespaces.global_
 
 
 def note(rule_id: str | None) -> dict[str, str]:

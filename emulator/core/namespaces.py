@@ -65,6 +65,7 @@ class Namespaces:
         self._catalogue = dict(catalogue)
         self._template = template
         self._created: dict[str, Namespace] = {}
+        self.any_created = False  # a plain attribute: what the fault layer reads on every request
         self._by_client: dict[str, Emulator] = {}
         self._taken: set[str] = set(directory_ids(global_.directory))
         self._clients: set[str] = {app.client_id for app in global_.directory.apps}
@@ -124,6 +125,7 @@ class Namespaces:
         emulator = Emulator(config, clock, directory, self._catalogue, namespace=account.id)
         found = Namespace(emulator, account, account.name, global_.clock.now())
         self._created[account.id] = found
+        self.any_created = True
         self._taken.update(directory_ids(directory))
         for app in directory.apps:
             self._by_client[app.client_id] = emulator
@@ -138,6 +140,7 @@ class Namespaces:
             )
         found = self.get(account_id)
         del self._created[account_id]
+        self.any_created = bool(self._created)
         self._taken.difference_update(directory_ids(found.emulator.directory))
         for app in found.emulator.directory.apps:
             self._by_client.pop(app.client_id, None)

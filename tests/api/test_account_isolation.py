@@ -136,3 +136,52 @@ def test_a_created_account_on_the_real_clock_gets_a_real_clock(make_client: Call
     assert (account["clock"]["mode"], account["clock"]["speed"]) == ("real", 2.0)
     refused = client.post("/__emulator/clock/advance", json={"seconds": 1}, params={"account": account["id"]})
     assert refused.status_code == 409, refused.text
+
+
+def test_the_journal_shows_each_namespace_its_own_entries(strict: TestClient) -> None:
+    account = create_account(strict)
+    theirs, ours = login(strict, account), bearer(jwt_login(strict))
+    assert strict.post(RINGOUT, json=TO, headers=theirs).status_code == 200
+    assert strict.post(RINGOUT, json=TO, headers=ours).status_code == 200
+    scoped = {"account": account["id"]}
+    mine = strict.get("/__emulator/requests", params=scoped).json()["records"]
+    assert [(e["method"], e["path"], e["status"], e["account"]) for e in mine] == [
+        ("POST", "/restapi/oauth/token", 200, account["id"]),
+        ("POST", RINGOUT, 200, account["id"]),
+    ]
+    others = strict.get("/__emulator/requests").json()["records"]
+    assert [(e["path"], "account" in e) for e in others] == [("/restapi/oauth/token", False), (RINGOUT, False)]
+    assert strict.get("/__emulator/requests/count", params={**scoped, "method": "POST"}).json() == {"count": 2}
+    assert strict.delete("/__emulator/requests", params=scoped).status_code == 204
+    assert strict.get("/__emulator/requests/count", params=scoped).json() == {"count": 0}
+    assert strict.get("/__emulator/requests/count").json() == {"count": 2}
+    assert strict.post(RINGOUT, json=TO, headers=theirs).status_code == 200
+    assert strict.post("/__emulator/reset", json={"scopes": ["journal"]}).status_code == 200
+    assert strict.get("/__emulator/requests/count").json() == {"count": 0}
+    assert strict.get("/__emulator/requests/count", params=scoped).json() == {"count": 1}
+    report = strict.get("/__emulator/report", params=scoped)
+    assert report.status_code == 200, report.text
+    assert strict.delete(f"/__emulator/accounts/{account['id']}").status_code == 204
+    assert len(strict.app.state.journal) == 0  # type: ignore[attr-defined]
+
+
+def test_fault_rules_fire_only_in_their_namespace(strict: TestClient) -> None:
+    account = create_account(strict)
+    theirs, ours = login(strict, account), bearer(jwt_login(strict))
+    scoped = {"account": account["id"]}
+    fault = {"effect": "error", "status": 503, "pathPrefix": "/restapi/v1.0"}
+    assert strict.post("/__emulator/faults", json=fault, params=scoped).status_code == 201
+    assert strict.post(RINGOUT, json=TO, headers=theirs).status_code == 503
+    assert strict.post(RINGOUT, json=TO, headers=ours).status_code == 200
+    assert strict.delete("/__emulator/faults", params=scoped).status_code == 204
+    assert strict.post("/__emulator/faults", json=fault).status_code == 201
+    assert strict.post(RINGOUT, json=TO, headers=theirs).status_code == 200
+    assert strict.post(RINGOUT, json=TO, headers=ours).status_code == 503
+    assert strict.get("/__emulator/faults").json()["records"][0]["hits"] == 1
+    login_fault = {"effect": "error", "status": 503, "pathPrefix": "/restapi/oauth/token"}
+    assert strict.post("/__emulator/faults", json=login_fault, params=scoped).status_code == 201
+    app = account["apps"][0]
+    form = {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": "emulator-jwt"}
+    refused = strict.post("/restapi/oauth/token", data=form, auth=(app["clientId"], app["clientSecret"]))
+    assert refused.status_code == 503, refused.text
+    assert jwt_login(strict)["owner_id"] == "400131560009"

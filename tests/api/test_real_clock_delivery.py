@@ -39,3 +39,21 @@ def test_switching_to_the_real_clock_wakes_the_scheduler() -> None:
         session = telephony_session_id(ringout(client).json()["id"])
         assert client.put("/__emulator/clock", json={"mode": "real", "speed": 1000}).status_code == 200
         assert receiver.wait_until(lambda r: r.disconnected(session), timeout=3)  # well under the 5 s idle look
+
+
+def test_the_scheduler_delivers_for_a_created_account_on_its_own_real_clock() -> None:
+    """The global namespace on a manual clock, a created account switched to a fast real one: the
+    scheduler serves the account's due events (its clock is the one that runs)."""
+    app = create_app(Settings(clock="manual", auth="lenient"))
+    with TestClient(app) as client:
+        receiver = mount(client)
+        account = client.post("/__emulator/accounts").json()
+        client.headers["Authorization"] = f"Bearer emu-at-{account['id']}.lenient"  # names the account
+        subscribe(client)
+        session = telephony_session_id(ringout(client).json()["id"])
+        scoped = {"X-Emulator-Account": account["id"]}
+        switched = client.put("/__emulator/clock", json={"mode": "real", "speed": 1000}, headers=scoped)
+        assert switched.status_code == 200, switched.text
+        assert receiver.wait_until(lambda r: r.disconnected(session), timeout=3)
+        assert client.get("/__emulator/clock").json()["mode"] == "manual"
+        assert client.get("/__emulator/deliveries", headers=scoped).json()["count"] == 7  # handshake + 6 events
