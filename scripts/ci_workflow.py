@@ -12,6 +12,7 @@ CI's own checkout and Python: skipped, each named. Removes the container whateve
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import sys
@@ -62,7 +63,9 @@ def run_steps(steps: list[dict[str, Any]], checkout: Path, job_url: str, url: st
             continue
         command = step["run"].replace(job_url, url)
         print(f"ci-workflow: run: {command}", flush=True)
-        subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=checkout, check=True, timeout=STEP_TIMEOUT)
+        quiet = {**os.environ, "PIP_QUIET": "1"}  # pip's "already satisfied" lines say nothing here
+        argv = ["bash", "-euo", "pipefail", "-c", command]
+        subprocess.run(argv, cwd=checkout, env=quiet, check=True, timeout=STEP_TIMEOUT)
 
 
 def main(argv: list[str]) -> int:
