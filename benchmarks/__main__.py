@@ -110,6 +110,8 @@ def run(parts: list[str], cfg: dict[str, Any], connections: int, under_test: Seq
     if "rate_limits" in parts:
         print("GET status with rate limits on vs off ...", file=sys.stderr)
         current_only("rate_limits", rate_limits.run(cfg["samples"]))
+        served = rate_limits.run_servers(max(cfg["rounds"], 2), cfg["seconds"], cfg["warmup"], connections)
+        current_only("rate_limits_server", served)
     if "call_log" in parts:
         print("call log: list with 10k records vs a RingOut GET, memory per record ...", file=sys.stderr)
         current_only("call_log", call_log.run(1_000 if cfg is SMOKE else 10_000, cfg["samples"] // 4))

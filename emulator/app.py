@@ -8,6 +8,7 @@ from __future__ import annotations
 import inspect
 from dataclasses import fields, replace
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from fastapi import FastAPI
 from starlette.routing import BaseRoute, Route
@@ -130,8 +131,9 @@ def route_table(settings: Settings) -> list[BaseRoute]:
     ]
     return [
         *ringout.routes,
+        *call_log.routes,  # apps poll their call log too
+        *ringout.legacy_routes,
         *directory.routes,
-        *call_log.routes,
         *account.routes,
         *subscriptions.routes,
         *telephony_sessions.routes,
@@ -172,7 +174,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.emulator = emulator  # the global namespace
     app.state.namespaces = namespaces
     app.state.journal = journal
-    app.state.rendered_records = RenderedRecords()
+    app.state.rendered_records = RenderedRecords()  # the global namespace's
+    app.state.account_records = WeakKeyDictionary()  # each created account's (api/call_log.rendered_of)
     app.state.webhooks = WebhookSink(settings)  # the webhook transport (``mount``: in-process delivery)
     app.state.ws_gateway = Gateway(settings)  # WebSocket sessions, tokens and their sink
     sinks = {TRANSPORT: app.state.webhooks, WEBSOCKET: app.state.ws_gateway}

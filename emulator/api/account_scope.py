@@ -12,10 +12,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.api.errors import error_response
 from emulator.api.identity import NAMESPACE_KEY
+from emulator.api.inputs import header
 from emulator.core.errors import EmulatorError, InvalidParameterDetail
 from emulator.core.namespaces import Namespaces
 
-HEADER = "x-emulator-account"
+HEADER = b"x-emulator-account"
 PARAMETER = "account"
 MAX_ID = 64  # created account ids have 12 digits; a template's at most 20
 
@@ -23,18 +24,18 @@ MAX_ID = 64  # created account ids have 12 digits; a template's at most 20
 def named_account(request: Request) -> str | None:
     """The account id the request names (header or query), checked: 400 when too long or when
     both are given and differ."""
-    header = request.headers.get(HEADER)
+    named = header(request.scope, HEADER)
     query = request.query_params.get(PARAMETER)
-    for where, value in ((f"{HEADER} header", header), (f"{PARAMETER} parameter", query)):
+    for where, value in (("X-Emulator-Account header", named), (f"{PARAMETER} parameter", query)):
         if value is not None and (not value or len(value) > MAX_ID):
             raise InvalidParameterDetail(
                 PARAMETER, detail=f"The {where} must be an account id of 1 to {MAX_ID} characters."
             )
-    if header is not None and query is not None and header != query:
+    if named is not None and query is not None and named != query:
         raise InvalidParameterDetail(
-            PARAMETER, detail=f"X-Emulator-Account [{header}] and account=[{query}] name different accounts."
+            PARAMETER, detail=f"X-Emulator-Account [{named}] and account=[{query}] name different accounts."
         )
-    return header if header is not None else query
+    return named if named is not None else query
 
 
 class AccountScope:

@@ -10,13 +10,14 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.policy import HTTP
 from typing import Annotated, Any, Literal
+from weakref import WeakKeyDictionary
 
 from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import to_json
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.api.call_log_json import extension_uri, list_body, list_json, record_json
+from emulator.api.call_log_json import extension_uri, list_body, record_json
 from emulator.api.errors import error_body
 from emulator.api.identity import caller_extension, emulator_of
 from emulator.api.inputs import Query, QueryInt, read_query
@@ -25,6 +26,7 @@ from emulator.api.responses import base_url, json_bytes_response, json_response
 from emulator.api.routing import route
 from emulator.core.access import READ_CALL_LOG
 from emulator.core.call_log import LogEntry, LogQuery, kinds_match
+from emulator.core.emulator import Emulator
 from emulator.core.errors import EmulatorError, InvalidParameterDetail
 
 BASE = "/restapi/v1.0/account/{accountId}/extension/{extensionId}"
@@ -93,15 +95,28 @@ async def read_user_call_log(request: Request) -> Response:
     page = emulator.call_log_entries(extension, log_query)
     base = base_url(request)
     detailed = query.view == "Detailed"
-    rendered: RenderedRecords = request.app.state.rendered_records
+    rendered = rendered_of(request, emulator)
 
     def render(entry: LogEntry) -> bytes:
         return to_json(record_json(emulator.record_of(entry), extension, base, detailed, now))
 
     records = rendered.records(page.entries, detailed, base, render)
     uri = f"{extension_uri(base, extension)}/call-log"
-    envelope = list_json(len(records), page.total, query.page, query.per_page, uri, request.query_params.multi_items())
-    return json_bytes_response(list_body(envelope, records))
+    body = list_body(records, page.total, query.page, query.per_page, uri, request.query_params.multi_items())
+    return json_bytes_response(body)
+
+
+def rendered_of(request: Request, emulator: Emulator) -> RenderedRecords:
+    """The namespace's rendered records: one is found by its log sequence number, which each
+    namespace's call log counts on its own (a created account's go with its ``Emulator``)."""
+    if emulator.namespace is None:
+        found: RenderedRecords = request.app.state.rendered_records
+        return found
+    kept: WeakKeyDictionary[Emulator, RenderedRecords] = request.app.state.account_records
+    mine = kept.get(emulator)
+    if mine is None:
+        mine = kept[emulator] = RenderedRecords()
+    return mine
 
 
 async def read_user_call_record(request: Request) -> Response:
@@ -164,8 +179,9 @@ async def list_extension_active_calls(request: Request) -> Response:
     detailed = query.view == "Detailed"
     body = [to_json(record_json(r, extension, base, detailed, now)) for r in calls[start : start + query.per_page]]
     uri = f"{extension_uri(base, extension)}/active-calls"
-    envelope = list_json(len(body), len(calls), query.page, query.per_page, uri, request.query_params.multi_items())
-    return json_bytes_response(list_body(envelope, body))
+    return json_bytes_response(
+        list_body(body, len(calls), query.page, query.per_page, uri, request.query_params.multi_items())
+    )
 
 
 routes = [

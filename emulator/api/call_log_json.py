@@ -4,6 +4,7 @@ and the list envelope (``CallLogResponse``: ``records``, ``navigation``, ``pagin
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -96,8 +97,20 @@ def list_json(
     return {"uri": plain, "paging": paging, "navigation": navigation}
 
 
-def list_body(envelope: dict[str, Any], records: list[bytes]) -> bytes:
-    """``CallLogResponse`` as JSON: the envelope with ``records`` (each already JSON) as its array."""
-    head = to_json({"uri": envelope["uri"]})[:-1]
-    tail = to_json({"paging": envelope["paging"], "navigation": envelope["navigation"]})[1:]
-    return b"".join((head, b',"records":[', b",".join(records), b"],", tail))
+def list_body(
+    records: list[bytes], total: int, page: int, per_page: int, uri: str, query: list[tuple[str, str]]
+) -> bytes:
+    """``CallLogResponse`` as JSON: the envelope (``list_json``) with ``records`` (each already
+    JSON) as its array."""
+    head, tail = _envelope(len(records), total, page, per_page, uri, tuple(query))
+    return b"".join((head, b",".join(records), tail))
+
+
+@lru_cache(maxsize=64)  # an app polls the same page: the same envelope, written once (a few KiB each)
+def _envelope(
+    count: int, total: int, page: int, per_page: int, uri: str, query: tuple[tuple[str, str], ...]
+) -> tuple[bytes, bytes]:
+    envelope = list_json(count, total, page, per_page, uri, list(query))
+    head = to_json({"uri": envelope["uri"]})[:-1] + b',"records":['
+    tail = b"]," + to_json({"paging": envelope["paging"], "navigation": envelope["navigation"]})[1:]
+    return head, tail

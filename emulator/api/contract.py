@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
 from emulator import __version__
+from emulator.api.inputs import header
 from emulator.api.responses import json_response
 from emulator.api.routing import route
 from emulator.bundled import bundled_openapi_file, swagger_ui_dir
@@ -75,7 +76,7 @@ def landing_links() -> dict[str, str]:
 
 def wants_json(request: Request) -> bool:
     """JSON when the client asks for it and not for HTML (a browser asks for HTML; curl for ``*/*``)."""
-    accept = request.headers.get("accept", "")
+    accept = header(request.scope, b"accept") or ""
     return "application/json" in accept and "text/html" not in accept
 
 

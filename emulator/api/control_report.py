@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from emulator.api.control import journal_of
 from emulator.api.identity import emulator_of
-from emulator.api.inputs import Query, read_query
+from emulator.api.inputs import Query, header, read_query
 from emulator.api.report import report
 from emulator.api.report_markdown import markdown
 from emulator.api.responses import json_response
@@ -30,7 +30,7 @@ async def read_report(request: Request) -> Response:
     _, policies = emulator.rate_limit_policies()
     entries = [entry for entry in journal if entry.account == emulator.namespace]  # the namespace's own
     body = report(entries, journal.size, policies, emulator.clock_reading()[1])
-    wants_markdown = chosen == "markdown" or (chosen is None and MARKDOWN in request.headers.get("accept", ""))
+    wants_markdown = chosen == "markdown" or (chosen is None and MARKDOWN in (header(request.scope, b"accept") or ""))
     if wants_markdown:
         return Response(markdown(body), media_type=f"{MARKDOWN}; charset=utf-8")
     return json_response(body)

@@ -20,6 +20,7 @@ transport), a connection effect raises ``ConnectionDropped`` out of the app inst
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
 import re
@@ -34,7 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulator.api.control_faults import HEADER, header_fault
 from emulator.api.errors import error_response
-from emulator.api.identity import bearer_token
+from emulator.api.inputs import header
 from emulator.api.journal import STATE_KEYS
 from emulator.api.oauth import basic_credentials
 from emulator.api.rate_limits import BUCKET_KEY
@@ -87,14 +88,14 @@ class FaultLayer:
         if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIX):
             await self.app(scope, receive, send)
             return
-        header = next((value for name, value in scope["headers"] if name == HEADER_KEY), None)
+        given = header(scope, HEADER_KEY)
         namespaces = self.namespaces
         emulator = request_namespace(namespaces, scope) if namespaces.any_created else namespaces.global_
-        if header is None and not emulator.faults_armed:
+        if given is None and not emulator.faults_armed:
             await self.app(scope, receive, send)
             return
         try:
-            fault, rule_id, receive = await self._choose(emulator, scope, receive, header)
+            fault, rule_id, receive = await self._choose(emulator, scope, receive, given)
         except EmulatorError as error:
             await error_response(error, path=scope["path"])(scope, receive, send)
             return
@@ -105,10 +106,10 @@ class FaultLayer:
         await self._apply(emulator, fault, rule_id, scope, receive, send)
 
     async def _choose(
-        self, emulator: Emulator, scope: Scope, receive: Receive, header: bytes | None
+        self, emulator: Emulator, scope: Scope, receive: Receive, given: str | None
     ) -> tuple[Fault | None, str | None, Receive]:
-        if header is not None:
-            return header_fault(header.decode("latin-1")), None, receive
+        if given is not None:
+            return header_fault(given), None, receive
         operation, params = self._route(scope)
         to = None
         if emulator.faults_need_body and scope["method"] == "POST":
@@ -189,18 +190,19 @@ class FaultLayer:
 
 
 def request_namespace(namespaces: Namespaces, scope: Scope) -> Emulator:
-    """The namespace a request will act in, before routing: its bearer token's, or the client id's
-    of its ``Authorization: Basic`` (``/restapi/oauth``); else (a malformed header too) the global one.
-    A public app's ``client_id`` in a form body is not read here: its requests see the global rules."""
-    request = Request(scope)
-    scheme = request.headers.get("authorization", "").strip().partition(" ")[0].lower()
-    try:
-        if scheme == "basic":
-            basic = basic_credentials(request)
+    """The namespace a request will act in, before routing: its ``Authorization: Bearer`` token's,
+    or the client id's of its ``Authorization: Basic`` (``/restapi/oauth``); else (no such header,
+    a malformed one) the global one. A token in ``?access_token=`` and a public app's ``client_id``
+    in a form body are not read here: those requests see the global namespace's rules."""
+    scheme, _, rest = (header(scope, b"authorization") or "").strip().partition(" ")
+    scheme = scheme.lower()
+    if scheme == "bearer":
+        return namespaces.for_token(rest.strip())
+    if scheme == "basic":
+        with contextlib.suppress(EmulatorError):
+            basic = basic_credentials(Request(scope))
             return namespaces.for_client(basic[0] if basic else None)
-        return namespaces.for_token(bearer_token(request))
-    except EmulatorError:
-        return namespaces.global_
+    return namespaces.global_
 
 
 def note(rule_id: str | None) -> dict[str, str]:

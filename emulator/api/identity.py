@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import HTTPConnection, Request
 
+from emulator.api.inputs import header
 from emulator.api.journal import STATE_KEYS
 from emulator.api.rate_limits import count
 from emulator.core.access import Access
@@ -53,7 +54,7 @@ def client_emulator(request: HTTPConnection, client_id: str | None) -> Emulator:
 def bearer_token(request: Request) -> str | None:
     """``Authorization: Bearer <token>``, else the ``access_token`` query parameter, else None.
     Another scheme (or an empty token) answers 401 AGW-402."""
-    value = request.headers.get("authorization")
+    value = header(request.scope, b"authorization")
     if value is None:
         return request.query_params.get("access_token") or None
     scheme, _, token = value.strip().partition(" ")

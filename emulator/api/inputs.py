@@ -15,6 +15,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
 from starlette.requests import Request
+from starlette.types import Scope
 
 from emulator.core.errors import (
     CannotParseRequest,
@@ -77,19 +78,31 @@ QueryInt = Annotated[int, BeforeValidator(_integer_text)]
 """An integer query parameter (bound it with ``Field(ge=..., le=...)``)."""
 
 
+def header(scope: Scope, name: bytes) -> str | None:
+    """The first ``name`` header of a request or socket (``name`` in lower case, as ASGI gives
+    names), else None: the one way a header is read. A scan of the scope's list, without the
+    ``KeyError`` Starlette's ``Headers.get`` raises for each header a request lacks (most of the
+    ones a RingOut request is asked for)."""
+    key: bytes
+    value: bytes
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
 def media_type(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return (header(request.scope, b"content-type") or "").split(";", 1)[0].strip().lower()
 
 
 async def read_body(request: Request, *, accept: tuple[str, ...], limit: int, untyped: str | None = None) -> bytes:
     """The body, once its media type is one of ``accept`` (a request without Content-Type counts as
     ``untyped``; None refuses it) and at most ``limit`` bytes: 415 / 413 otherwise. A declared
     ``Content-Length`` over the limit is refused before a byte is read."""
-    headers = request.headers
     kind = media_type(request) or untyped
     if kind not in accept:
-        raise UnsupportedMediaType(expected=" or ".join(accept), got=headers.get("content-type", ""))
-    declared = headers.get("content-length")
+        raise UnsupportedMediaType(expected=" or ".join(accept), got=header(request.scope, b"content-type") or "")
+    declared = header(request.scope, b"content-length")
     if declared is not None and (not declared.isdigit() or len(declared) > 12 or int(declared) > limit):
         raise PayloadTooLarge(limit=limit)
     chunks: list[bytes] = []

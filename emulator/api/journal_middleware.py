@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulator.api.errors import REQUEST_ID_KEY, error_response
 from emulator.api.journal import STATE_KEYS, Journal, RawHeaders
-from emulator.api.rate_limits import BUCKET_KEY, with_rate_limit_headers
+from emulator.api.rate_limits import BUCKET_KEY, add_rate_limit_headers
 from emulator.core.call import RingOutCall
 from emulator.core.clock import Clock
 from emulator.core.errors import EmulatorError, InvalidParameterDetail, ResourceNotFoundRoute
@@ -84,14 +84,15 @@ class JournalMiddleware:
 
 def added(message: Message, state: dict[str, object], header: tuple[bytes, bytes]) -> RawHeaders:
     """The response's headers plus ``RCRequestId`` and, if counted, the rate-limit headers."""
-    bucket = state.get(BUCKET_KEY)
     headers = message.get("headers")
-    if bucket is None:
-        if type(headers) is list:  # a Response's own raw list: add to it, no copy
-            headers.append(header)
-            return headers
-        return [*(headers or ()), header]
-    return with_rate_limit_headers(message.get("headers", ()), header, bucket)  # type: ignore[arg-type]
+    if type(headers) is list:  # a Response's own raw list: add to it, no copy
+        headers.append(header)
+    else:
+        headers = [*(headers or ()), header]
+    bucket = state.get(BUCKET_KEY)
+    if bucket is not None:
+        add_rate_limit_headers(headers, bucket)  # type: ignore[arg-type]
+    return headers
 
 
 def note_call(request: Request, call: RingOutCall) -> None:

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from emulator.api.identity import client_emulator, emulator_of
-from emulator.api.inputs import FORM, FORM_LIMIT, media_type, read_body
+from emulator.api.inputs import FORM, FORM_LIMIT, header, media_type, read_body
 from emulator.api.rate_limits import count
 from emulator.api.responses import json_response
 from emulator.api.routing import route
@@ -59,10 +59,10 @@ async def read_form(request: Request, *, optional: bool = False) -> dict[str, st
 
 def basic_credentials(request: Request) -> tuple[str, str] | None:
     """``Authorization: Basic base64(id:secret)``; any other Authorization answers invalid_client."""
-    header = request.headers.get("authorization")
-    if header is None:
+    given = header(request.scope, b"authorization")
+    if given is None:
         return None
-    scheme, _, value = header.strip().partition(" ")
+    scheme, _, value = given.strip().partition(" ")
     if scheme.lower() != "basic":
         raise InvalidClientCredentials()
     try:

@@ -57,11 +57,11 @@ def _fixed(policy: Policy) -> tuple[tuple[bytes, bytes], ...]:
 ENCODED = tuple(str(n).encode() for n in range(1001))  # X-Rate-Limit-Remaining values, ready
 
 
-def with_rate_limit_headers(headers: RawHeaders, extra: tuple[bytes, bytes], bucket: Bucket) -> RawHeaders:
-    """``headers``, ``extra``, then ``X-Rate-Limit-Group`` (lowercase), ``-Limit``, ``-Window``, ``-Remaining``."""
+def add_rate_limit_headers(headers: RawHeaders, bucket: Bucket) -> None:
+    """Append ``X-Rate-Limit-Group`` (lowercase), ``-Limit``, ``-Window``, ``-Remaining`` to ``headers``."""
     left = bucket.remaining
-    value = ENCODED[left] if left <= 1000 else str(left).encode()
-    return [*headers, extra, *_fixed(bucket.policy), (b"x-rate-limit-remaining", value)]
+    headers.extend(_fixed(bucket.policy))
+    headers.append((b"x-rate-limit-remaining", ENCODED[left] if left <= 1000 else str(left).encode()))
 
 
 def refusal_note(refused: RateLimitExceeded) -> str:

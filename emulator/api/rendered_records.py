@@ -29,17 +29,16 @@ class RenderedRecords:
     ) -> list[bytes]:
         """Each entry's JSON, from the cache or ``render`` (then kept)."""
         bucket = self._bucket(detailed, base)
-        out: list[bytes] = []
-        for entry in entries:
-            found = bucket.get(entry.seq)
-            if found is not None and found[0] == entry.ended_at:
-                out.append(found[1])
-                continue
-            made = render(entry)
-            bucket[entry.seq] = (entry.ended_at, made)
-            if len(bucket) > self.size:
-                bucket.popitem(last=False)
-            out.append(made)
+        get = bucket.get
+        out = [found[1] if (found := get(e.seq)) is not None and found[0] == e.ended_at else b"" for e in entries]
+        if b"" not in out:  # the common case: the newest page is polled again and again
+            return out
+        for i, entry in enumerate(entries):
+            if not out[i]:
+                out[i] = made = render(entry)
+                bucket[entry.seq] = (entry.ended_at, made)
+                if len(bucket) > self.size:
+                    bucket.popitem(last=False)
         return out
 
     def _bucket(self, detailed: bool, base: str) -> Bucket:

@@ -18,12 +18,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.api.account_scope import AccountScope
 from emulator.api.errors import error_response
+from emulator.api.inputs import header
 from emulator.api.journal import STATE_KEYS
-from emulator.core.errors import ControlTokenRequired
+from emulator.core.errors import ControlTokenRequired, EmulatorError
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 CONTROL_PREFIX = "/__emulator"
-TOKEN_HEADER = "x-emulator-control-token"
+TOKEN_HEADER = b"x-emulator-control-token"
 # Paths under the mount a client may use without the control token: probes, the docs and the
 # dashboard's page and assets (they hold no data; what the page shows it fetches with the token).
 UNGUARDED = ("/health", "/ready", "/openapi.yaml", "/docs", "/ui")
@@ -32,20 +33,33 @@ OPERATION_KEY = STATE_KEYS["operation"]
 
 
 class OperationRoute(Route):
-    """A route that notes its name (the operationId) in the request's state when it answers: what
-    rate limits count against and the journal records."""
+    """A route that answers ``endpoint`` itself, without Starlette's per-route exception wrapper:
+    it notes its name (the operationId) in the request's state — what rate limits count against
+    and the journal records — and turns a domain error into its RingCentral answer on the spot
+    (``api/errors.error_response``, the same as the app's handler does). Anything else goes on to
+    the app's handlers. This sits on every request's path: one frame, no extra ``send`` wrapper."""
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["method"] in self.methods:  # type: ignore[operator]
-            scope.setdefault("state", {})[OPERATION_KEY] = self.name
-        await super().handle(scope, receive, send)
+    def __init__(self, path: str, endpoint: Endpoint, method: str, name: str) -> None:
+        super().__init__(path, endpoint, methods=[method], name=name)
+        self.methods = {method}  # Starlette would add HEAD to a GET
+        self.app = operation_app(endpoint, name)
+
+
+def operation_app(endpoint: Endpoint, name: str) -> ASGIApp:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        scope["state"][OPERATION_KEY] = name
+        try:
+            response = await endpoint(Request(scope, receive, send))
+        except EmulatorError as error:
+            response = error_response(error, path=scope["path"])
+        await response(scope, receive, send)
+
+    return app
 
 
 def route(method: str, path: str, endpoint: Endpoint, name: str) -> Route:
-    """A route serving only ``method`` (Starlette would add HEAD to a GET), named ``name``."""
-    made = OperationRoute(path, endpoint, methods=[method], name=name)
-    made.methods = {method}
-    return made
+    """A route serving only ``method``, named ``name``."""
+    return OperationRoute(path, endpoint, method, name)
 
 
 class ControlTokenGuard:
@@ -69,10 +83,9 @@ class ControlTokenGuard:
 
     def _carries(self, scope: Scope) -> bool:
         assert self.token is not None
-        headers = Request(scope).headers
-        given = headers.get(TOKEN_HEADER)
+        given = header(scope, TOKEN_HEADER)
         if given is None:
-            scheme, _, value = headers.get("authorization", "").partition(" ")
+            scheme, _, value = (header(scope, b"authorization") or "").partition(" ")
             given = value.strip() if scheme.lower() == "bearer" else None
         return given is not None and hmac.compare_digest(given.encode(), self.token)
 

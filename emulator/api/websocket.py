@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-import httpx
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic_core import from_json, to_json
 from starlette.requests import Request
@@ -27,6 +26,7 @@ from emulator.api.delivery import deliver_due
 from emulator.api.errors import error_body
 from emulator.api.identity import bearer_token, namespaces_of, token_emulator
 from emulator.api.inputs import JSON_LIMIT, body_problem
+from emulator.api.inputs import header as request_header
 from emulator.api.rate_limits import count
 from emulator.api.responses import iso, json_response
 from emulator.api.routing import route
@@ -83,7 +83,7 @@ async def get_ws_token(request: Request) -> Response:
     session = emulator.websocket_subscriber(token)
     count(emulator, request, session.extension.id, session.app.client_id)
     token, ttl = gateway_of(request).issue_token(session, emulator)
-    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
+    host = request_header(request.scope, b"host") or f"{request.url.hostname}:{request.url.port}"
     scheme = "wss" if request.url.scheme == "https" else "ws"
     return json_response({"uri": f"{scheme}://{host}{PATH}", "ws_access_token": token, "expires_in": ttl})
 
@@ -236,11 +236,13 @@ async def _rest(
     websocket: WebSocket, found: WsSession, method: str, path: str, header: Header, body: Any
 ) -> tuple[int, dict[str, str], Any]:
     """REST over WebSocket: the request goes through the app, as the socket's OAuth session."""
-    host = websocket.headers.get("host", "127.0.0.1")
+    host = request_header(websocket.scope, b"host") or "127.0.0.1"
     headers = {**(header.headers or {}), "Authorization": f"Bearer {found.oauth.access_token or LENIENT}"}
     content = None if body is None else to_json(body)
     if content is not None:
         headers["Content-Type"] = "application/json"
+    import httpx  # only when a socket sends a REST frame: not at start-up (see docs/performance.md)
+
     transport = httpx.ASGITransport(app=websocket.app)
     async with httpx.AsyncClient(transport=transport, base_url=f"http://{host}") as client:
         response = await client.request(method, path, params=header.query, headers=headers, content=content)

@@ -5,9 +5,10 @@ An entry is written as soon as a call's end is determined, which the facade alwa
 creation for a call the clock alone ends (its scenario fixes the end), at the poll that ends a
 poll-mode call, at a cancel, at the forced leg that ends a call (a forced leg that leaves the call
 live removes the entry written at creation: only the control plane can end it now). An entry holds
-the call and its end; whether it is visible is computed on read: ``ended_at + delay <= now``
-(the delay may change at run time; a clock moved back hides entries again). The record itself is
-derived from the call when read (``call_record``).
+the call and its end; writes are queued and applied, in order, by the next read (or once
+``PENDING`` have queued): a create pays one list append. Whether an entry is visible is computed
+on read: ``ended_at + delay <= now`` (the delay may change at run time; a clock moved back hides
+entries again). The record itself is derived from the call when read (``call_record``).
 
 Listing is O(log n + page + the entries near the visibility edge): entries that started before
 ``cutoff - longest`` (the longest call ever logged for the extension) are certainly visible, so
@@ -15,7 +16,7 @@ only those after it are looked at one by one."""
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from heapq import nlargest
@@ -23,6 +24,8 @@ from heapq import nlargest
 from emulator.core.call import RingOutCall
 from emulator.core.call_record import call_record_id
 from emulator.core.sessions import session_id, telephony_session_id
+
+PENDING = 1024  # writes queued before they are applied without waiting for a read
 
 
 @dataclass(slots=True, eq=False)
@@ -40,9 +43,10 @@ class LogEntry:
 
 @dataclass(slots=True)
 class _Shelf:
-    """One extension's entries, sorted by (start, seq)."""
+    """One extension's entries, sorted by (start, seq), and their starts (bisected without a key)."""
 
     entries: list[LogEntry] = field(default_factory=list)
+    starts: list[float] = field(default_factory=list)
     longest: float = 0.0  # never lowered: a stale maximum only widens the band looked at
 
 
@@ -64,10 +68,6 @@ class LogPage:
     total: int
 
 
-def _start(entry: LogEntry) -> float:
-    return entry.start
-
-
 def _order(entry: LogEntry) -> tuple[float, int]:
     return entry.start, entry.seq
 
@@ -82,12 +82,27 @@ class CallLog:
         self._index_of: dict[str, str] = {}
         self._unindexed: list[LogEntry] = []  # written since the indexes were last brought up to date
         self._seq = 0
+        self._pending: list[tuple[RingOutCall, float]] = []  # writes not yet applied, in order
 
     def __len__(self) -> int:
+        self._settle()
         return len(self._entries)
 
     def put(self, call: RingOutCall, ended_at: float) -> None:
-        """The call ends (or ended) at ``ended_at``: write its entry, or move its end."""
+        """The call ends (or ended) at ``ended_at``: write its entry, or move its end (queued:
+        every read applies the queue first)."""
+        pending = self._pending
+        pending.append((call, ended_at))
+        if len(pending) >= PENDING:
+            self._settle()
+
+    def _settle(self) -> None:
+        if self._pending:
+            pending, self._pending = self._pending, []
+            for call, ended_at in pending:
+                self._write(call, ended_at)
+
+    def _write(self, call: RingOutCall, ended_at: float) -> None:
         shelf = self._shelves.setdefault((call.account_id, call.extension_id), _Shelf())
         shelf.longest = max(shelf.longest, ended_at - call.created_at)
         entry = self._entries.get(call.id)
@@ -104,23 +119,29 @@ class CallLog:
         entries = shelf.entries
         if not entries or _order(entries[-1]) <= (entry.start, entry.seq):
             entries.append(entry)  # the common case: calls are logged in the order they started
+            shelf.starts.append(entry.start)
         else:
-            insort(entries, entry, key=_order)
+            index = bisect_right(entries, _order(entry), key=_order)
+            entries.insert(index, entry)
+            shelf.starts.insert(index, entry.start)
         self._unindexed.append(entry)
         if len(self._unindexed) > 2 * self.max_records:
             self._unindexed = [e for e in self._unindexed if self._entries.get(e.call.id) is e]
 
     def drop(self, call: RingOutCall) -> None:
+        self._settle()
         entry = self._entries.get(call.id)
         if entry is not None:
             self._remove(entry)
 
     def drop_ending_after(self, when: float) -> None:
         """Forget the entries of calls that had not ended by ``when`` (their calls were reset)."""
+        self._settle()
         for entry in [e for e in self._entries.values() if e.ended_at > when]:
             self._remove(entry)
 
     def clear(self) -> None:
+        self._pending.clear()
         self._entries.clear()
         self._shelves.clear()
         self._index_of.clear()
@@ -136,6 +157,7 @@ class CallLog:
         self._unindexed.clear()
 
     def _lookup(self, key: str) -> LogEntry | None:
+        self._settle()
         self._index()
         call_id = self._index_of.get(key)
         return None if call_id is None else self._entries.get(call_id)
@@ -150,21 +172,22 @@ class CallLog:
     def query(self, owner: tuple[str, str], query: LogQuery, cutoff: float) -> LogPage:
         """The page of ``owner``'s entries visible at ``cutoff`` (ended at or before it) that
         started within [date_from, date_to], newest first."""
+        self._settle()
         shelf = self._shelves.get(owner)
         if shelf is None or not _kinds_match(query):
             return LogPage([], 0)
         if query.sessions:
             return self._by_session(owner, query, cutoff)
-        entries = shelf.entries
-        lo = bisect_left(entries, query.date_from, key=_start)
-        hi = bisect_right(entries, min(query.date_to, cutoff), key=_start, lo=lo)
+        entries, starts = shelf.entries, shelf.starts
+        lo = bisect_left(starts, query.date_from)
+        hi = bisect_right(starts, min(query.date_to, cutoff), lo=lo)
         offset = (query.page - 1) * query.per_page
         if query.phone_number is not None:
             digits = query.phone_number
             found = [e for e in entries[lo:hi] if e.ended_at <= cutoff and _has_number(e, digits)]
             found.reverse()
             return LogPage(found[offset : offset + query.per_page], len(found))
-        sure = min(max(bisect_right(entries, cutoff - shelf.longest, key=_start, lo=lo, hi=hi), lo), hi)
+        sure = min(max(bisect_right(starts, cutoff - shelf.longest, lo=lo, hi=hi), lo), hi)
         band = [e for e in entries[sure:hi] if e.ended_at <= cutoff]
         band.reverse()
         page = band[offset : offset + query.per_page]
@@ -179,6 +202,7 @@ class CallLog:
     def latest(self, cutoff: float, extension_id: str | None, limit: int) -> LogPage:
         """The newest ``limit`` entries visible at ``cutoff``, of every extension or of one, newest
         first, and how many are visible (the control plane's read: O(n log limit))."""
+        self._settle()
         shelves = [s for (_, ext), s in self._shelves.items() if extension_id is None or ext == extension_id]
         visible = [e for shelf in shelves for e in shelf.entries if e.ended_at <= cutoff]
         return LogPage(nlargest(limit, visible, key=_order), len(visible))
@@ -201,6 +225,7 @@ class CallLog:
         shelf = self._shelves[(call.account_id, call.extension_id)]
         index = bisect_left(shelf.entries, _order(entry), key=_order)
         del shelf.entries[index]
+        del shelf.starts[index]
         if entry.indexed:
             for key in _keys(call.id):
                 self._index_of.pop(key, None)

@@ -185,3 +185,24 @@ def test_fault_rules_fire_only_in_their_namespace(strict: TestClient) -> None:
     refused = strict.post("/restapi/oauth/token", data=form, auth=(app["clientId"], app["clientSecret"]))
     assert refused.status_code == 503, refused.text
     assert jwt_login(strict)["owner_id"] == "400131560009"
+
+
+def test_each_account_reads_its_own_call_log_records(make_client: Callable[..., TestClient]) -> None:
+    """Two accounts' first records share a log sequence number and an end time: neither sees the other's."""
+    strict = make_client(clock="manual", auth="strict", call_log_delay_seconds=0)
+    accounts = [create_account(strict), create_account(strict)]
+    headers = [login(strict, account) for account in accounts]
+    numbers = ["+16505550198", "+16505550197"]
+    for account, header, number in zip(accounts, headers, numbers, strict=True):
+        assert strict.post(RINGOUT, json={"to": {"phoneNumber": number}}, headers=header).status_code == 200
+        assert (
+            strict.post(
+                "/__emulator/clock/advance", json={"seconds": 45}, params={"account": account["id"]}
+            ).status_code
+            == 200
+        )
+    for account, header, number in zip(accounts, headers, numbers, strict=True):
+        response = strict.get("/restapi/v1.0/account/~/extension/~/call-log", headers=header)
+        assert response.status_code == 200, response.text
+        (record,) = response.json()["records"]
+        assert (record["to"]["phoneNumber"], account["id"] in record["uri"]) == (number, True)
