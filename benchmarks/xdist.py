@@ -57,16 +57,18 @@ def run(rounds: int) -> dict[str, Any]:
     return result
 
 
+WHERE = {"shared": "one shared server, an account per worker", "inprocess": "in-process"}
+
+
 def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    found = result.get("xdist")
-    if not found:
-        return []
-    out = []
-    for mode, where in (("shared", "one shared server, an account per worker"), ("inprocess", "in-process")):
-        cell = found[mode]
-        measured = f"{cell['speedup']:.2f}x (-n 1 {cell['n1_s']:.2f} s, -n 2 {cell['n2_s']:.2f} s)"
-        out.append((f"docs' example suite ({found['files']} files), -n 1 / -n 2 wall, {where}", measured, "", ""))
-    return out
+    found = result.get("xdist") or {}
+    figure = "docs' example suite ({files} files), -n 1 / -n 2 wall, {where}"
+    measured = "{speedup:.2f}x (-n 1 {n1_s:.2f} s, -n 2 {n2_s:.2f} s)"
+    return [
+        (figure.format(files=found["files"], where=WHERE[mode]), measured.format(**found[mode]), "", "")
+        for mode in MODES
+        if mode in found
+    ]
 
 
 if __name__ == "__main__":
