@@ -12,12 +12,24 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from benchmarks import call_log, churn, faults, inprocess, rate_limits, report, startup, throughput, trees, webhooks
+from benchmarks import (
+    call_log,
+    churn,
+    faults,
+    inprocess,
+    rate_limits,
+    report,
+    startup,
+    throughput,
+    trees,
+    webhooks,
+    xdist,
+)
 from benchmarks.load import ensure_wrk
 from benchmarks.servers import EMULATOR_ARGS, STRICT_ARGS
 from benchmarks.trees import CURRENT, Tree
 
-PARTS = ("throughput", "startup", "flow", "memory", "churn", "rate_limits", "call_log", "webhooks", "faults")
+PARTS = ("throughput", "startup", "flow", "memory", "churn", "rate_limits", "call_log", "webhooks", "faults", "xdist")
 QUICK = {
     "rounds": 3,
     "seconds": 1,
@@ -109,6 +121,9 @@ def run(parts: list[str], cfg: dict[str, Any], connections: int, under_test: Seq
     if "faults" in parts:
         print("faults: GET status beside POSTs held by a latency fault ...", file=sys.stderr)
         current_only("faults", faults.run(min(cfg["samples"], 2_000)))
+    if "xdist" in parts:
+        print("the docs' example suite at pytest -n 1 vs -n 2, shared server and in-process ...", file=sys.stderr)
+        current_only("xdist", xdist.run(cfg["rounds"]))
     return result
 
 

@@ -12,7 +12,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from benchmarks import compare, faults, rate_limits
+from benchmarks import compare, faults, rate_limits, xdist
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -147,7 +147,7 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             )
         ratio = hooks["get"]["throughput_ratio"]
         out.append(("RingOut GET with 30 subscriptions / none", f"{ratio:.2f}x", ">= 0.95x", _ok(ratio >= 0.95)))
-    return out + rate_limits.rows(result) + faults.rows(result)
+    return out + rate_limits.rows(result) + faults.rows(result) + xdist.rows(result)
 
 
 def table(result: dict[str, Any]) -> str:

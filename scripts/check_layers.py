@@ -23,6 +23,7 @@ RANKS = {
     "server": 4,
     "cli": 5,
     "pytest_plugin": 5,
+    "plugin": 5,
     "__main__": 6,
     "__init__": 0,
 }

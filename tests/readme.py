@@ -5,6 +5,7 @@ Blocks and tables follow a `<!-- readme-test: NAME -->` marker (names are unique
 
 python -m tests.readme NAME              # prints the block (CI scripts run it)
 python -m tests.readme --optional NAME   # prints nothing when there is no such block
+python -m tests.readme --suite DIR       # writes the docs' plugin examples into DIR as one suite
 """
 
 from __future__ import annotations
@@ -17,6 +18,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 DOCS = ROOT / "docs"
+EXAMPLE_SUITE = {
+    "conftest.py": "pytest-conftest-speed",
+    "test_sleeping_dialer.py": "pytest-example-sleeping",
+    "test_dialer.py": "pytest-example",
+    "test_polling_dialer.py": "pytest-example-autoclock",
+    "test_async_dialer.py": "pytest-example-autoclock-async",
+    "test_retries.py": "fault-retry-example",
+}
+"""The docs' plugin examples that pass both in-process and against a shared server, as the files
+of one suite (file name: block): CI runs it in the GitHub Actions example, the benchmarks time it."""
 
 
 def pages() -> list[Path]:
@@ -116,7 +127,20 @@ def run_bash(name: str, base: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def write_example_suite(directory: Path) -> list[Path]:
+    """The example suite's files, written into ``directory``."""
+    blocks = readme_blocks()
+    written = []
+    for name, marker in EXAMPLE_SUITE.items():
+        (directory / name).write_text(blocks[marker], encoding="utf-8")
+        written.append(directory / name)
+    return written
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--suite"]:
+        write_example_suite(Path(argv[1]))
+        return 0
     optional = argv[:1] == ["--optional"]
     blocks = readme_blocks()
     if argv[-1] not in blocks and optional:

@@ -14,7 +14,14 @@ from tests.contract.openapi_doc import ROOT
 from tests.readme import readme_blocks
 
 BLOCKS = readme_blocks()
-DOCKER_BLOCKS = ["docker-run", "docker-run-mounts", "container-walkthrough", "docker-compose", "github-actions"]
+DOCKER_BLOCKS = [
+    "docker-run",
+    "docker-run-mounts",
+    "container-walkthrough",
+    "docker-compose",
+    "github-actions",
+    "github-actions-parallel",
+]
 DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
 READY = "/__emulator/ready"
 
@@ -55,6 +62,19 @@ def test_the_github_actions_example_parses_and_uses_the_service_healthcheck() ->
     assert "HEALTHCHECK" in DOCKERFILE and READY in DOCKERFILE  # what Actions waits for
     assert any(READY in step.get("run", "") for step in job["steps"])
     assert set(service["env"]) <= {f"RINGOUT_EMULATOR_{name.upper()}" for name in Settings.model_fields}
+
+
+def test_the_parallel_workflow_is_what_scripts_ci_workflow_plays() -> None:
+    """One service with a port, env and options; the suite runs with ``-n 4`` on its localhost URL
+    (CI replaces that URL by the container's, so the step must name it exactly)."""
+    job = yaml.safe_load(BLOCKS["github-actions-parallel"])["jobs"]["test"]
+    (service,) = job["services"].values()
+    assert service["ports"] == ["8080:8080"]
+    assert service["env"] == {"RINGOUT_EMULATOR_CLOCK": "manual", "RINGOUT_EMULATOR_SPEED": "100"}
+    assert "--health-interval" in service["options"]
+    runs = [step["run"] for step in job["steps"] if "run" in step]
+    assert runs == ["pip install -r requirements-test.txt", "pytest -n 4 --ringout-url http://localhost:8080"]
+    assert all("uses" in step or "run" in step for step in job["steps"])
 
 
 def test_the_docker_run_examples_match_the_image() -> None:
