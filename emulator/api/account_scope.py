@@ -11,12 +11,12 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.api.errors import error_response
-from emulator.api.identity import NAMESPACE_KEY
+from emulator.api.identity import ACCOUNT_HEADER, NAMESPACE_KEY
 from emulator.api.inputs import header
 from emulator.core.errors import EmulatorError, InvalidParameterDetail
 from emulator.core.namespaces import Namespaces
 
-HEADER = b"x-emulator-account"
+HEADER = ACCOUNT_HEADER
 PARAMETER = "account"
 MAX_ID = 64  # created account ids have 12 digits; a template's at most 20
 

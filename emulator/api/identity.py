@@ -15,6 +15,7 @@ from emulator.core.namespaces import Namespaces
 from emulator.core.tokens import NAMESPACE_END
 
 NAMESPACE_KEY = STATE_KEYS["namespace"]
+ACCOUNT_HEADER = b"x-emulator-account"  # names a created account (the control plane; lenient auth on the API)
 NO_STATE: dict[str, Emulator] = {}  # a scope without state (a test calling a route directly)
 
 
@@ -39,9 +40,15 @@ def act_in(request: HTTPConnection, emulator: Emulator) -> Emulator:
 
 def token_emulator(request: HTTPConnection, token: str | None) -> Emulator:
     """The namespace a bearer token names (the global one for any token naming none), noted. The
-    global path costs one ``in`` test of the token (no lookup)."""
+    global path costs one ``in`` test of the token (no lookup). With lenient auth, where any token
+    acts as the default extension, a token naming no namespace acts in the created account
+    ``X-Emulator-Account`` names, if it names one (what the pytest plugin's scoped client sends)."""
     namespaces = namespaces_of(request)
     if token is None or NAMESPACE_END not in token:
+        if namespaces.any_created and namespaces.global_.gate.lenient:
+            named = namespaces.find(header(request.scope, ACCOUNT_HEADER))
+            if named is not None:
+                return act_in(request, named.emulator)
         return namespaces.global_
     return act_in(request, namespaces.for_token(token))
 

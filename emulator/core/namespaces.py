@@ -89,6 +89,10 @@ class Namespaces:
             raise ResourceNotFound(parameter)
         return found
 
+    def find(self, account_id: str | None) -> Namespace | None:
+        """The created namespace ``account_id`` names, else None."""
+        return None if account_id is None else self._created.get(account_id)
+
     def is_file_account(self, account_id: str) -> bool:
         return any(account.id == account_id for account in self.global_.directory.accounts)
 

@@ -313,3 +313,33 @@ def test_deleting_the_account_makes_its_tokens_answer_401(strict: TestClient) ->
         "errors": [{"errorCode": "OAU-213", "message": "Token not found"}],
     }
     assert (response.status_code, response.json()) == (401, expected)
+
+
+def test_lenient_tokens_act_in_the_account_the_header_names(make_client: Callable[..., TestClient]) -> None:
+    """Lenient auth: any token is the default extension of the account ``X-Emulator-Account``
+    names (what the plugin's scoped client sends under xdist); without it, or naming no created
+    account, the global namespace's."""
+    lenient = make_client(clock="manual", auth="lenient")
+    account = create_account(lenient)
+    any_token = {"Authorization": "Bearer anything"}
+    scoped_call = lenient.post(RINGOUT, json=TO, headers={**any_token, **scoped(account)})
+    assert scoped_call.status_code == 200, scoped_call.text
+    assert f"/account/{account['id']}/extension/{account['extensions'][0]['id']}/" in scoped_call.json()["uri"]
+    global_call = lenient.post(RINGOUT, json=TO, headers=any_token)
+    unknown_call = lenient.post(RINGOUT, json=TO, headers={**any_token, HEADER: "999999999999"})
+    for answered in (global_call, unknown_call):
+        assert answered.status_code == 200, answered.text
+        assert "/account/400131560008/extension/400131560009/" in answered.json()["uri"]
+    listed = lenient.get("/__emulator/calls", headers=scoped(account)).json()["records"]
+    assert [call["id"] for call in listed] == [scoped_call.json()["id"]]
+
+
+def test_strict_tokens_ignore_the_account_header(strict: TestClient) -> None:
+    """With strict auth the token alone says where a request acts: the header cannot move a
+    global token into a created account."""
+    account = create_account(strict)
+    token = bearer(jwt_login(strict, "emulator-jwt"))
+    answered = strict.post(RINGOUT, json=TO, headers={**token, **scoped(account)})
+    assert answered.status_code == 200, answered.text
+    assert "/account/400131560008/extension/400131560009/" in answered.json()["uri"]
+    assert strict.get("/__emulator/calls", headers=scoped(account)).json()["records"] == []
