@@ -178,6 +178,8 @@ class GuardedProtocol(HttpToolsProtocol):
         """The deadline of the phase the last feed left the connection in (none when idle)."""
         if self._timer_phase is self._phase or self._refused:
             return
+        if self._timer is None and self._phase is Phase.IDLE:  # a whole request in one feed: the common case
+            return
         self._cancel_timer()
         if self._phase is Phase.IDLE or self.transport.get_protocol() is not self:  # not ours once upgraded
             return
