@@ -57,6 +57,9 @@ def url_of(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+ACCESS_LOG_LEVELS = ("trace", "debug", "info")  # the levels at which uvicorn's access lines print
+
+
 class Server(uvicorn.Server):
     """uvicorn's server, calling ``on_started`` once it accepts connections and ending the event
     streams when it shuts down."""
@@ -89,6 +92,9 @@ def make_server(
         app,
         http=protocol_class(limits),
         log_level=log_level,
+        # uvicorn formats each access line's client and path before the logger drops it: below
+        # ``info`` no line would print, so none is made (a good share of a small request's cost)
+        access_log=log_level.lower() in ACCESS_LOG_LEVELS,
         lifespan=lifespan,  # type: ignore[arg-type]
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         server_header=False,

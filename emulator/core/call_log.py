@@ -26,6 +26,7 @@ from emulator.core.call_record import call_record_id
 from emulator.core.sessions import session_id, telephony_session_id
 
 PENDING = 1024  # writes queued before they are applied without waiting for a read
+COMPACT_AFTER = 64  # entries gone from a shelf's front before they are cut off
 
 
 @dataclass(slots=True, eq=False)
@@ -43,10 +44,28 @@ class LogEntry:
 
 @dataclass(slots=True)
 class _Shelf:
-    """One extension's entries, sorted by (start, seq), and their starts (bisected without a key)."""
+    """One extension's entries, sorted by (start, seq), and their starts (bisected without a key).
+    The first ``head`` are gone: the oldest entry goes first when the log is full, and deleting a
+    list's first item moves all the others; they are cut off once they are half the list."""
 
     entries: list[LogEntry] = field(default_factory=list)
     starts: list[float] = field(default_factory=list)
+    head: int = 0
+
+    def live(self) -> list[LogEntry]:
+        return self.entries[self.head :] if self.head else self.entries
+
+    def remove(self, index: int) -> None:
+        if index != self.head:
+            del self.entries[index]
+            del self.starts[index]
+            return
+        self.head += 1
+        if self.head >= COMPACT_AFTER and 2 * self.head >= len(self.entries):
+            del self.entries[: self.head]
+            del self.starts[: self.head]
+            self.head = 0
+
     longest: float = 0.0  # never lowered: a stale maximum only widens the band looked at
 
 
@@ -117,11 +136,11 @@ class CallLog:
         entry = LogEntry(call.created_at, ended_at, self._seq, call)
         self._entries[call.id] = entry
         entries = shelf.entries
-        if not entries or _order(entries[-1]) <= (entry.start, entry.seq):
+        if len(entries) == shelf.head or _order(entries[-1]) <= (entry.start, entry.seq):
             entries.append(entry)  # the common case: calls are logged in the order they started
             shelf.starts.append(entry.start)
         else:
-            index = bisect_right(entries, _order(entry), key=_order)
+            index = bisect_right(entries, _order(entry), lo=shelf.head, key=_order)
             entries.insert(index, entry)
             shelf.starts.insert(index, entry.start)
         self._unindexed.append(entry)
@@ -179,7 +198,7 @@ class CallLog:
         if query.sessions:
             return self._by_session(owner, query, cutoff)
         entries, starts = shelf.entries, shelf.starts
-        lo = bisect_left(starts, query.date_from)
+        lo = bisect_left(starts, query.date_from, lo=shelf.head)
         hi = bisect_right(starts, min(query.date_to, cutoff), lo=lo)
         offset = (query.page - 1) * query.per_page
         if query.phone_number is not None:
@@ -204,7 +223,7 @@ class CallLog:
         first, and how many are visible (the control plane's read: O(n log limit))."""
         self._settle()
         shelves = [s for (_, ext), s in self._shelves.items() if extension_id is None or ext == extension_id]
-        visible = [e for shelf in shelves for e in shelf.entries if e.ended_at <= cutoff]
+        visible = [e for shelf in shelves for e in shelf.live() if e.ended_at <= cutoff]
         return LogPage(nlargest(limit, visible, key=_order), len(visible))
 
     def _by_session(self, owner: tuple[str, str], query: LogQuery, cutoff: float) -> LogPage:
@@ -223,9 +242,10 @@ class CallLog:
         del self._entries[entry.call.id]
         call = entry.call
         shelf = self._shelves[(call.account_id, call.extension_id)]
-        index = bisect_left(shelf.entries, _order(entry), key=_order)
-        del shelf.entries[index]
-        del shelf.starts[index]
+        index = bisect_left(shelf.starts, entry.start, lo=shelf.head)  # floats: no key function
+        while shelf.entries[index] is not entry:  # among entries that started at the same moment
+            index += 1
+        shelf.remove(index)
         if entry.indexed:
             for key in _keys(call.id):
                 self._index_of.pop(key, None)

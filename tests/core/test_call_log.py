@@ -310,3 +310,26 @@ def test_paging_arithmetic() -> None:
     assert [len(p.entries) for p in pages] == [10, 10, 5, 0]
     assert {p.total for p in pages} == {25}
     assert [e.start for e in pages[2].entries] == [4.0, 3.0, 2.0, 1.0, 0.0]
+
+
+def test_a_full_log_evicting_thousands_still_lists_and_finds_exactly_the_newest() -> None:
+    """Past the cap the oldest record goes on every write (its shelf's front: cut off in batches);
+    every list, page and lookup still sees exactly the newest ``max_records``."""
+    log = CallLog(max_records=100)
+    calls = [make_call(call_id=f"c{i}", created_at=float(i)) for i in range(1000)]
+    for call in calls:
+        log.put(call, call.created_at + 5)
+    owner = (calls[0].account_id, calls[0].extension_id)
+    everything = LogQuery(date_from=0.0, date_to=1e9, per_page=1000)
+    page = log.query(owner, everything, cutoff=1e9)
+    assert [e.call.id for e in page.entries] == [f"c{i}" for i in range(999, 899, -1)]
+    assert page.total == 100
+    second = log.query(owner, LogQuery(date_from=0.0, date_to=1e9, page=2, per_page=30), cutoff=1e9)
+    assert [e.call.id for e in second.entries] == [f"c{i}" for i in range(969, 939, -1)]
+    assert [e.call.id for e in log.latest(1e9, None, 3).entries] == ["c999", "c998", "c997"]
+    assert log.get(call_record_id("c899")) is None
+    found = log.get(call_record_id("c900"))
+    assert found is not None and found.call is calls[900]
+    log.drop(calls[950])  # from the middle of a shelf whose front was cut off
+    assert log.query(owner, everything, cutoff=1e9).total == 99
+    assert len(log) == 99
