@@ -105,6 +105,8 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        # one per connection, read only
+        self._extensions: dict[str, dict[object, object]] = {TRANSPORT_EXTENSION: {"transport": transport}}
         if len(self.connections) > self.limits.max_connections:
             self.logger.warning(
                 "%sRefused a connection: %d are open (max_connections)", self._prefix(), len(self.connections) - 1
@@ -153,7 +155,7 @@ class GuardedProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._phase = Phase.HEAD
-        self.scope["extensions"] = {TRANSPORT_EXTENSION: {"transport": self.transport}}  # for fault injection
+        self.scope["extensions"] = self._extensions  # the transport, for fault injection
 
     def on_headers_complete(self) -> None:
         self._phase = Phase.BODY

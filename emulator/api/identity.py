@@ -22,12 +22,12 @@ NO_STATE: dict[str, Emulator] = {}  # a scope without state (a test calling a ro
 def emulator_of(request: HTTPConnection) -> Emulator:
     """The namespace the request acts in: the one resolved for it (its token's, its client id's,
     the account the control plane names), else the global one."""
-    emulator: Emulator = request.scope.get("state", NO_STATE).get(NAMESPACE_KEY) or request.app.state.emulator
+    emulator: Emulator = request.scope.get("state", NO_STATE).get(NAMESPACE_KEY) or request.app.namespaces.global_
     return emulator
 
 
 def namespaces_of(request: HTTPConnection) -> Namespaces:
-    namespaces: Namespaces = request.app.state.namespaces
+    namespaces: Namespaces = request.app.namespaces  # a plain attribute (``app.state`` is a lookup per read)
     return namespaces
 
 
