@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     auth: AuthMode = Field(AuthMode.STRICT, description="strict | lenient (any bearer token = default extension)")
     max_sessions: int = Field(10_000, ge=1, le=10_000_000, description="cap on live OAuth sessions")
     max_accounts: int = Field(
-        100, ge=0, le=10_000, description="cap on accounts created with POST /__emulator/accounts (0 = none)"
+        32, ge=0, le=10_000, description="cap on accounts created with POST /__emulator/accounts (0 = none)"
     )
     journal_size: int = Field(1000, ge=0, le=1_000_000, description="request journal entries kept (0 = off)")
     control_token: str | None = Field(
