@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any
 
 from emulator.api.masking import masked_header, masked_pairs
@@ -157,7 +156,9 @@ def capped(raw_query: bytes, raw_headers: RawHeaders) -> tuple[bytes, RawHeaders
     """The query and headers cut to ``ENTRY_CAP`` bytes in all; what is cut is said in a marker
     (the query's tail, a header value's tail, then ``x-emulator-truncated`` for dropped headers).
     The common case (a small request) returns its inputs as they are."""
-    total = len(raw_query) + sum(map(len, chain.from_iterable(raw_headers)))
+    total = len(raw_query)
+    for name, value in raw_headers:  # a plain loop: for a request's handful of headers, faster than map/chain
+        total += len(name) + len(value)
     if total <= ENTRY_CAP:
         return raw_query, raw_headers
     budget = ENTRY_CAP

@@ -24,6 +24,8 @@ from emulator.core.clock import Clock
 from emulator.core.errors import EmulatorError, InvalidParameterDetail, ResourceNotFoundRoute
 
 SKIP_PREFIX = "/__emulator"
+CALL_ID_KEY, SCENARIO_KEY, SOURCE_KEY = STATE_KEYS["call_id"], STATE_KEYS["scenario"], STATE_KEYS["scenario_source"]
+TO_KEY, FROM_KEY = STATE_KEYS["to"], STATE_KEYS["from"]
 CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -98,8 +100,8 @@ def added(message: Message, state: dict[str, object], header: tuple[bytes, bytes
 def note_call(request: Request, call: RingOutCall) -> None:
     """Lets the journal say which call (and scenario, numbers) a request was about."""
     state = request.scope.setdefault("state", {})
-    state[STATE_KEYS["call_id"]] = call.id
-    state[STATE_KEYS["scenario"]] = call.scenario.name
-    state[STATE_KEYS["scenario_source"]] = call.scenario_source
-    state[STATE_KEYS["to"]] = call.to_number
-    state[STATE_KEYS["from"]] = call.from_number
+    state[CALL_ID_KEY] = call.id
+    state[SCENARIO_KEY] = call.scenario.name
+    state[SOURCE_KEY] = call.scenario_source
+    state[TO_KEY] = call.to_number
+    state[FROM_KEY] = call.from_number

@@ -60,5 +60,5 @@ def parse_ringout_request(body: bytes) -> RingOutRequest:
 def ringout_json(call: RingOutCall, view: CallView, uri: str) -> dict[str, Any]:
     """``GetRingOutStatusResponse``."""
     state = view.state
-    status = {"callStatus": state.call, "callerStatus": state.caller, "calleeStatus": state.callee}  # StrEnums
+    status = {"callStatus": state.call.value, "callerStatus": state.caller.value, "calleeStatus": state.callee.value}
     return {"id": call.id, "uri": uri, "status": status}
