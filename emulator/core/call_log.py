@@ -122,7 +122,10 @@ class CallLog:
                 self._write(call, ended_at)
 
     def _write(self, call: RingOutCall, ended_at: float) -> None:
-        shelf = self._shelves.setdefault((call.account_id, call.extension_id), _Shelf())
+        key = (call.account_id, call.extension_id)
+        shelf = self._shelves.get(key)
+        if shelf is None:  # (not ``setdefault``: it would make a shelf on every write)
+            shelf = self._shelves[key] = _Shelf()
         shelf.longest = max(shelf.longest, ended_at - call.created_at)
         entry = self._entries.get(call.id)
         if entry is not None and entry.call is call:

@@ -57,7 +57,8 @@ def choose(scenarios: dict[str, Scenario], plan: DialPlan, header: str | None, s
     magic = sources.magic.match(Side.CALLEE, plan.to_number) or sources.magic.match(Side.CALLER, plan.from_number)
     if magic is not None:
         return Choice(sources.magic.scenario(magic, lookup(scenarios, magic.scenario)), Source.MAGIC_NUMBER)
-    return Choice(lookup(scenarios, sources.default), Source.DEFAULT)
+    default = scenarios.get(sources.default)  # checked when it was set (``lookup``): every call's path
+    return Choice(default if default is not None else lookup(scenarios, sources.default), Source.DEFAULT)
 
 
 def lookup(scenarios: dict[str, Scenario], name: str, parameter: str = "X-Emulator-Scenario") -> Scenario:
