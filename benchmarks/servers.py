@@ -88,6 +88,7 @@ class Server:
     cpu: int | None = 0
     extra: list[str] = field(default_factory=list)
     tree: Tree = CURRENT  # whose emulator (the references ignore it)
+    env: dict[str, str] = field(default_factory=dict)  # settings as variables: a tree without one ignores it
     port: int = 0
     proc: subprocess.Popen[bytes] | None = None
 
@@ -101,7 +102,7 @@ class Server:
         argv = pinned(self.cpu, command(self.target, self.port, self.extra, tree))
         started = time.perf_counter()
         out = subprocess.DEVNULL
-        self.proc = subprocess.Popen(argv, cwd=tree.root, env=tree.env(), stdout=out, stderr=out)
+        self.proc = subprocess.Popen(argv, cwd=tree.root, env={**tree.env(), **self.env}, stdout=out, stderr=out)
         wait_ready(self.port, self.proc)
         return time.perf_counter() - started
 

@@ -100,7 +100,7 @@ async def read_user_call_log(request: Request) -> Response:
     def render(entry: LogEntry) -> bytes:
         return to_json(record_json(emulator.record_of(entry), extension, base, detailed, now))
 
-    records = rendered.records(page.entries, detailed, base, render)
+    records = rendered.records(page.entries, detailed, base, render, emulator.call_log_revision())
     uri = f"{extension_uri(base, extension)}/call-log"
     body = list_body(records, page.total, query.page, query.per_page, uri, request.query_params.multi_items())
     return json_bytes_response(body)

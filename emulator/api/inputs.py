@@ -11,9 +11,11 @@ over the limit, its middleware replaces *whatever* the route answers with a ``te
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, TypeVar
+from functools import lru_cache
+from typing import Annotated, Any, TypeVar, cast
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
+from starlette.datastructures import QueryParams
 from starlette.requests import ClientDisconnect, Request
 from starlette.types import Scope
 
@@ -34,6 +36,8 @@ JSON_LIMIT = 64 * 1024  # RingOut and control-plane JSON bodies
 FORM_LIMIT = 16 * 1024  # OAuth forms
 UPLOAD_LIMIT = 64 * 1024  # scenario uploads
 M = TypeVar("M", bound=BaseModel)
+Q = TypeVar("Q", bound="Query")
+QUERY_CACHE = 128  # parsed query strings kept (each at most the server's head cap)
 
 
 class Body(BaseModel):
@@ -43,9 +47,10 @@ class Body(BaseModel):
 
 
 class Query(BaseModel):
-    """A query string: unknown parameters are ignored, as the platform does."""
+    """A query string: unknown parameters are ignored, as the platform does. Frozen: one parsed
+    query string serves every request that sends it again (``read_query``)."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
 
 
 def _e164(value: str) -> str:
@@ -161,13 +166,20 @@ async def read_json(request: Request, model: type[M], *, limit: int = JSON_LIMIT
     return parse_json(body, model)
 
 
-def read_query(request: Request, model: type[M], *, lists: tuple[str, ...] = ()) -> M:
+def read_query(request: Request, model: type[Q], *, lists: tuple[str, ...] = ()) -> Q:
     """The query string into ``model`` (the last value of a repeated name, every value of the
-    names in ``lists``): CMN-101 naming the first parameter that does not fit."""
-    params: dict[str, str | list[str]] = dict(request.query_params)
+    names in ``lists``): CMN-101 naming the first parameter that does not fit. A pure function of
+    the raw query string, so the last ``QUERY_CACHE`` are kept: an app polls with the same one."""
+    return cast(Q, _parsed_query(model, lists, request.scope["query_string"]))
+
+
+@lru_cache(maxsize=QUERY_CACHE)  # a refused query raises, and is not kept
+def _parsed_query(model: type[Q], lists: tuple[str, ...], raw: bytes) -> Q:
+    query = QueryParams(raw)
+    params: dict[str, str | list[str]] = dict(query)
     for name in lists:
         if name in params:
-            params[name] = request.query_params.getlist(name)
+            params[name] = query.getlist(name)
     try:
         return model.model_validate(params)
     except ValidationError as exc:

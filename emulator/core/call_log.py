@@ -101,6 +101,7 @@ class CallLog:
         self._index_of: dict[str, str] = {}
         self._unindexed: list[LogEntry] = []  # written since the indexes were last brought up to date
         self._seq = 0
+        self.end_moves = 0  # how often a logged call's end moved: what a rendering of a record depends on
         self._pending: list[tuple[RingOutCall, float]] = []  # writes not yet applied, in order
 
     def __len__(self) -> int:
@@ -129,7 +130,9 @@ class CallLog:
         shelf.longest = max(shelf.longest, ended_at - call.created_at)
         entry = self._entries.get(call.id)
         if entry is not None and entry.call is call:
-            entry.ended_at = ended_at
+            if entry.ended_at != ended_at:
+                entry.ended_at = ended_at
+                self.end_moves += 1
             return
         if entry is not None:  # a call id drawn again after an ids reset: the newer call's record wins
             self._remove(entry)

@@ -499,6 +499,11 @@ class Emulator:
         page = self.call_log.latest(self.clock.now() - self.call_log_delay, None, 1)
         return self.call_log_delay, page.total, page.entries[0].seq if page.entries else 0
 
+    def call_log_revision(self) -> int:
+        """Moves whenever a logged call's end moves (its record, once rendered, is then stale); as of
+        the last read of the log (``call_log_entries``, which applies its queued writes)."""
+        return self.call_log.end_moves
+
     def call_log_settings(self) -> tuple[float, int, int]:
         """(delay in seconds, cap on records, records kept)."""
         return self.call_log_delay, self.call_log.max_records, len(self.call_log)

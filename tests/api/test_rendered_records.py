@@ -1,4 +1,5 @@
-"""Rendered call-log records: bounded, keyed by the entry and its end, per view and base URL."""
+"""Rendered call-log records: bounded, keyed by the entry, per view and base URL, dropped when the
+log's revision (a logged call's end moved) moves."""
 
 from __future__ import annotations
 
@@ -20,21 +21,23 @@ def test_a_record_is_rendered_once_then_read_back() -> None:
         return f"{e.seq}".encode()
 
     entries = [entry(1), entry(2)]
-    assert cache.records(entries, False, "http://a", render) == [b"1", b"2"]
-    assert cache.records(entries, False, "http://a", render) == [b"1", b"2"]
+    assert cache.records(entries, False, "http://a", render, 0) == [b"1", b"2"]
+    assert cache.records(entries, False, "http://a", render, 0) == [b"1", b"2"]
     assert rendered == [1, 2]
-    cache.records(entries, True, "http://a", render)  # another view
-    cache.records(entries, False, "http://b", render)  # another base URL
+    cache.records(entries, True, "http://a", render, 0)  # another view
+    cache.records(entries, False, "http://b", render, 0)  # another base URL
     assert rendered == [1, 2, 1, 2, 1, 2]
-    moved = entry(1, ended_at=20.0)  # a record whose end moved is rendered again
-    assert cache.records([moved], False, "http://a", render) == [b"1"]
-    assert rendered[-1] == 1 and len(rendered) == 7
+    moved = entry(1, ended_at=20.0)  # the log's revision moved: every record is rendered again
+    assert cache.records([moved, entry(2)], False, "http://a", render, 1) == [b"1", b"2"]
+    assert rendered[-2:] == [1, 2] and len(rendered) == 8
+    assert cache.records([moved], False, "http://b", render, 1) == [b"1"]  # other views too
+    assert len(rendered) == 9
 
 
 def test_it_is_bounded() -> None:
     cache = RenderedRecords(size=3)
-    cache.records([entry(n) for n in range(10)], False, "http://a", lambda e: b"x")
+    cache.records([entry(n) for n in range(10)], False, "http://a", lambda e: b"x", 0)
     assert len(cache) == 3
     for n in range(VIEWS + 5):
-        cache.records([entry(1)], False, f"http://host{n}", lambda e: b"x")
+        cache.records([entry(1)], False, f"http://host{n}", lambda e: b"x", 0)
     assert len(cache) == VIEWS
