@@ -3,7 +3,6 @@ by a CLI flag (``--field-name``) and by the env var ``RINGOUT_EMULATOR_<FIELD>``
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -160,6 +159,8 @@ def unknown_env_vars(environ: Mapping[str, str]) -> list[str]:
         suffix = upper.removeprefix(ENV_PREFIX)
         if suffix == upper or suffix in fields or suffix in NOT_SETTINGS:
             continue
+        import difflib  # only for a variable that is not a setting: not at every start-up
+
         close = difflib.get_close_matches(suffix, fields, n=1)
         hint = f"did you mean {ENV_PREFIX}{close[0]}?" if close else "see --help for the settings"
         warnings.append(f"{name} is not a setting and is ignored; {hint}")

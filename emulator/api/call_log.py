@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from email.policy import HTTP
 from typing import Annotated, Any, Literal
 from weakref import WeakKeyDictionary
 
@@ -151,6 +149,9 @@ def _multipart(parts: list[tuple[int, Any]], href: str, ids: list[str]) -> Respo
         {"href": f"{href}/{record_id}", "status": status, "responseDescription": "OK" if status == 200 else "Error"}
         for record_id, (status, _) in zip(ids, parts, strict=True)
     ]
+    from email.message import EmailMessage  # the batch answer only: not at start-up
+    from email.policy import HTTP
+
     message = EmailMessage(policy=HTTP)
     message.make_mixed()
     message.set_boundary(BOUNDARY)
