@@ -1,4 +1,4 @@
-"""The docs' "Sleeps that move the clock": the dialer with a hard-wired ``time.sleep(2)`` poll
+"""The docs' "Sleeps that move the clock": the dialer with a hard-wired two-second sleep in its poll
 runs a 40-second call to ``Finished`` while the wall clock moves milliseconds (the block asserts
 the emulator's clock moved 40 s and ``time.monotonic()`` under 1 s), and the async one with
 ``asyncio.sleep`` and ``httpx.AsyncClient``. Both through the docs' reader."""
