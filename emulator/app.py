@@ -56,10 +56,11 @@ from emulator.bundled import bundled_accounts_file, bundled_scenarios_dir
 from emulator.core.call import ClockMode
 from emulator.core.clock import Clock, ManualClock, SystemClock
 from emulator.core.directory import Directory
-from emulator.core.emulator import WEBSOCKET, Emulator, EmulatorConfig
+from emulator.core.emulator import Emulator, EmulatorConfig
 from emulator.core.namespaces import Namespaces
 from emulator.core.oauth import GRANTS
 from emulator.core.rate_limits import Group, RateLimitConfig
+from emulator.core.subscribing import WEBSOCKET
 from emulator.scenario_files import load_catalogue
 from emulator.settings import AuthMode, Settings
 

@@ -16,7 +16,7 @@ from emulator.api.rate_limits import count
 from emulator.api.responses import base_url, iso, json_response, no_content
 from emulator.api.routing import route
 from emulator.api.webhooks import handshake
-from emulator.core.emulator import SubscriptionRequest, SubscriptionUpdate
+from emulator.core.subscribing import SubscriptionRequest, SubscriptionUpdate
 from emulator.core.subscriptions import BLACKLISTED, Subscription
 from emulator.core.tokens import Session
 

@@ -7,8 +7,9 @@ from dataclasses import replace
 
 from emulator.core.call import ClockMode
 from emulator.core.directory import App, Extension
-from emulator.core.emulator import Emulator, SubscriptionRequest
+from emulator.core.emulator import Emulator
 from emulator.core.events import PartyEvent
+from emulator.core.subscribing import SubscriptionRequest
 from emulator.core.tokens import Session
 from tests.core.helpers import START
 from tests.core.test_emulator import ALICE, BOB, REQUEST, make
