@@ -24,7 +24,7 @@ def run_servers(rounds: int, seconds: float, warmup: float, connections: int) ->
     """Throughput (req/s per CPU second of the server) with limits on and off, fresh servers each
     round, in alternating order."""
     from benchmarks.servers import Server
-    from benchmarks.throughput import _measure, _start
+    from benchmarks.throughput import measure, start_live
 
     cpu: dict[str, list[float]] = {"on": [], "off": []}
     rps: dict[str, list[float]] = {"on": [], "off": []}
@@ -32,9 +32,9 @@ def run_servers(rounds: int, seconds: float, warmup: float, connections: int) ->
         names = ["on", "off"] if i % 2 == 0 else ["off", "on"]
         servers = {name: Server("emulator", cpu=0, extra=ON_ARGS if name == "on" else []) for name in names}
         try:
-            live = {name: _start(server, warmup, connections) for name, server in servers.items()}
+            live = {name: start_live(server, warmup, connections) for name, server in servers.items()}
             for name in names:
-                result = _measure(live[name], "GET", seconds, connections)
+                result = measure(live[name], "GET", seconds, connections)
                 if result.errors:
                     raise RuntimeError(f"limits {name}: {result.errors} errors (a bucket filled?)")
                 cpu[name].append(result.server_cpu_s / max(result.requests, 1) * 1e6)

@@ -65,7 +65,7 @@ class Live:
     urls: dict[str, str]
 
 
-def _start(server: Server, warmup: float, connections: int) -> Live:
+def start_live(server: Server, warmup: float, connections: int) -> Live:
     server.start()
     token = login(server.port) if server.target == "emulator-strict" else TOKEN
     call_id = create_call(server.port, token)
@@ -75,7 +75,7 @@ def _start(server: Server, warmup: float, connections: int) -> Live:
     return live
 
 
-def _measure(live: Live, method: str, seconds: float, connections: int) -> LoadResult:
+def measure(live: Live, method: str, seconds: float, connections: int) -> LoadResult:
     cpu = live.server.cpu_seconds()
     result = run_wrk(live.urls[method], method, seconds, connections, token=live.token)
     return replace(result, server_cpu_s=live.server.cpu_seconds() - cpu)
@@ -94,10 +94,10 @@ def run(
         order = [_key(tree, target) for target in EMULATORS for tree in alternate(trees, i)] + list(REFERENCES)
         servers = [Server(slots[key][1], cpu=0, tree=slots[key][0]) for key in order]
         try:
-            live = {key: _start(server, warmup, connections) for key, server in zip(order, servers, strict=True)}
+            live = {key: start_live(server, warmup, connections) for key, server in zip(order, servers, strict=True)}
             for method in ("GET", "POST"):
                 for key in order:
-                    runs[key][method].append(_measure(live[key], method, seconds, connections))
+                    runs[key][method].append(measure(live[key], method, seconds, connections))
         finally:
             for server in servers:
                 server.stop()

@@ -163,7 +163,7 @@ class EmulatorApp(FastAPI):
     ``AsyncExitStack`` for FastAPI dependencies and uploads (every route here is a Starlette
     ``Route``), its telemetry (off, see ``framework_options``) and its app-wide body limit."""
 
-    namespaces: Namespaces  # the account namespaces (also ``state.namespaces``): read on every request
+    namespaces: Namespaces  # the account namespaces: a plain attribute, read on every request
 
     def build_middleware_stack(self) -> ASGIApp:
         return Starlette.build_middleware_stack(self)
@@ -188,7 +188,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     )
     app.state.settings = settings
     app.state.emulator = emulator  # the global namespace
-    app.state.namespaces = app.namespaces = namespaces
+    app.namespaces = namespaces
     app.state.journal = journal
     app.state.rendered_records = RenderedRecords()  # the global namespace's
     app.state.account_records = WeakKeyDictionary()  # each created account's (api/call_log.rendered_of)

@@ -11,10 +11,9 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.api.errors import error_response
-from emulator.api.identity import ACCOUNT_HEADER, NAMESPACE_KEY
+from emulator.api.identity import ACCOUNT_HEADER, NAMESPACE_KEY, namespaces_of
 from emulator.api.inputs import header
 from emulator.core.errors import EmulatorError, InvalidParameterDetail
-from emulator.core.namespaces import Namespaces
 
 HEADER = ACCOUNT_HEADER
 PARAMETER = "account"
@@ -47,7 +46,7 @@ class AccountScope:
             request = Request(scope)
             try:
                 account_id = named_account(request)
-                namespaces: Namespaces = request.app.state.namespaces
+                namespaces = namespaces_of(request)
                 if account_id is not None and not namespaces.is_file_account(account_id):  # those: the global one
                     scope.setdefault("state", {})[NAMESPACE_KEY] = namespaces.get(account_id, PARAMETER).emulator
             except EmulatorError as error:

@@ -45,10 +45,10 @@ def token_emulator(request: HTTPConnection, token: str | None) -> Emulator:
     ``X-Emulator-Account`` names, if it names one (what the pytest plugin's scoped client sends)."""
     namespaces = namespaces_of(request)
     if token is None or NAMESPACE_END not in token:
-        if namespaces.any_created and namespaces.global_.gate.lenient:
-            named = namespaces.find(header(request.scope, ACCOUNT_HEADER))
+        if namespaces.any_created:
+            named = namespaces.lenient_account(header(request.scope, ACCOUNT_HEADER))
             if named is not None:
-                return act_in(request, named.emulator)
+                return act_in(request, named)
         return namespaces.global_
     return act_in(request, namespaces.for_token(token))
 

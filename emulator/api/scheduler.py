@@ -51,8 +51,7 @@ async def run(namespaces: Namespaces, engine: DeliveryEngine) -> None:
 
 @contextlib.asynccontextmanager
 async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
-    state = app.state  # type: ignore[attr-defined]
-    task = asyncio.create_task(run(state.namespaces, state.deliveries))
+    task = asyncio.create_task(run(app.namespaces, app.state.deliveries))  # type: ignore[attr-defined]
     try:
         yield
     finally:

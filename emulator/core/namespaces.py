@@ -89,9 +89,13 @@ class Namespaces:
             raise ResourceNotFound(parameter)
         return found
 
-    def find(self, account_id: str | None) -> Namespace | None:
-        """The created namespace ``account_id`` names, else None."""
-        return None if account_id is None else self._created.get(account_id)
+    def lenient_account(self, account_id: str | None) -> Emulator | None:
+        """With lenient auth (a token naming no namespace is anyone), the created namespace
+        ``account_id`` names; else None (strict auth: only a token says where a request acts)."""
+        if account_id is None or not self.global_.config.lenient_auth:
+            return None
+        found = self._created.get(account_id)
+        return None if found is None else found.emulator
 
     def is_file_account(self, account_id: str) -> bool:
         return any(account.id == account_id for account in self.global_.directory.accounts)

@@ -146,3 +146,13 @@ def test_a_created_namespace_follows_the_global_clock_mode() -> None:
     assert found.emulator.clock_reading() == (ClockMode.MANUAL, namespaces.global_.clock.now(), 1.0)
     found.emulator.advance_clock(5)
     assert found.emulator.clock.now() == namespaces.global_.clock.now() + 5
+
+
+@pytest.mark.parametrize("auth", ["lenient", "strict"])
+def test_an_account_named_for_a_lenient_token_only_with_lenient_auth(auth: str) -> None:
+    namespaces = _namespaces(auth=auth)
+    found = namespaces.create()
+    expected = found.emulator if auth == "lenient" else None
+    assert namespaces.lenient_account(found.id) is expected
+    assert namespaces.lenient_account("999999999999") is None
+    assert namespaces.lenient_account(None) is None
