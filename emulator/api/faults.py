@@ -184,7 +184,7 @@ class FaultLayer:
         operation, _ = self._route(scope)
         group = OPERATION_GROUPS.get(operation or "", Group.LIGHT)
         policy = emulator.rate_limit_policies()[1][group]
-        bucket = Bucket(("fault", "fault", group), policy)
+        bucket = Bucket(("fault", "fault", policy.name), policy)
         bucket.penalty_until = math.inf  # remaining: 0
         return bucket
 

@@ -54,14 +54,15 @@ def _fixed(policy: Policy) -> tuple[tuple[bytes, bytes], ...]:
     )
 
 
-ENCODED = tuple(str(n).encode() for n in range(1001))  # X-Rate-Limit-Remaining values, ready
+REMAINING = tuple((b"x-rate-limit-remaining", b"%d" % n) for n in range(1001))  # ready-made headers
 
 
 def add_rate_limit_headers(headers: RawHeaders, bucket: Bucket) -> None:
-    """Append ``X-Rate-Limit-Group`` (lowercase), ``-Limit``, ``-Window``, ``-Remaining`` to ``headers``."""
-    left = bucket.remaining
+    """Append ``X-Rate-Limit-Group`` (lowercase), ``-Limit``, ``-Window``, ``-Remaining`` to
+    ``headers``; Remaining is what was left once the request was counted (``Bucket.left``)."""
+    left = bucket.left
     headers.extend(_fixed(bucket.policy))
-    headers.append((b"x-rate-limit-remaining", ENCODED[left] if left <= 1000 else str(left).encode()))
+    headers.append(REMAINING[left] if left <= 1000 else (b"x-rate-limit-remaining", b"%d" % left))
 
 
 def refusal_note(refused: RateLimitExceeded) -> str:

@@ -176,7 +176,7 @@ def app_report(name: str, use: AppUse, policies: Mapping[Group, Policy]) -> dict
 
 
 def _order(key: BucketKey) -> tuple[str, str]:
-    return key[0], key[2].value
+    return key[0], key[2]
 
 
 def _is_auth(operation: str) -> bool:
@@ -184,7 +184,8 @@ def _is_auth(operation: str) -> bool:
 
 
 def bucket_report(key: BucketKey, use: AppUse, policies: Mapping[Group, Policy]) -> dict[str, Any]:
-    user, _, group = key
+    user = key[0]
+    group = use.buckets[key].group
     policy = policies[group]
     counted, tried = use.bucket_times[key]
     used, _ = peak(counted, policy.window)

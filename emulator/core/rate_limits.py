@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from itertools import islice
 
@@ -83,6 +83,16 @@ class Policy:
     limit: int
     window: float
     penalty: float
+    name: str = field(init=False)  # the group's name as a plain str (what a bucket's key holds)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", GROUP_NAMES[self.group])
+
+
+# A StrEnum member hashes through a Python-level slot (~3x a str's cost): bucket keys, looked up
+# on every counted request, hold the group's plain name instead.
+GROUP_NAMES: Mapping[Group, str] = {group: str.__str__(group) for group in Group}
+GROUPS_BY_NAME: Mapping[str, Group] = {name: group for group, name in GROUP_NAMES.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +106,13 @@ class RateLimitConfig:
         return {group: Policy(group, self.limits[group], self.window, self.penalty) for group in Group}
 
 
-BucketKey = tuple[str, str, Group]  # (user, app client id, group)
+BucketKey = tuple[str, str, str]  # (user, app client id, the group's name)
 
 
 class Bucket:
     """The requests one (user, app) made in one group within the window, and its penalty."""
 
-    __slots__ = ("key", "last", "penalty_until", "policy", "refused", "times")
+    __slots__ = ("key", "last", "left", "penalty_until", "policy", "refused", "times")
 
     def __init__(self, key: BucketKey, policy: Policy) -> None:
         self.key = key
@@ -111,6 +121,7 @@ class Bucket:
         self.penalty_until = 0.0
         self.refused = 0
         self.last = 0.0  # when it was last used or read
+        self.left = 0  # requests left once the last request was counted: its X-Rate-Limit-Remaining
 
     @property
     def user(self) -> str:
@@ -122,7 +133,7 @@ class Bucket:
 
     @property
     def group(self) -> Group:
-        return self.key[2]
+        return self.policy.group
 
     @property
     def remaining(self) -> int:
@@ -139,7 +150,7 @@ class Bucket:
 
     def describe(self) -> str:
         user, app, group = self.key
-        return f"{group.value} bucket of user [{user}] and app [{app}]"
+        return f"{group} bucket of user [{user}] and app [{app}]"
 
 
 class RateLimiter:
@@ -154,6 +165,9 @@ class RateLimiter:
         self.config = config
         self.enabled = config.mode is RateLimitMode.PLATFORM
         self.policies = config.policies()
+        # operationId -> its group's policy, empty when limits are off: one lookup per request
+        policies = self.policies
+        self._by_operation = {op: policies[group] for op, group in OPERATION_GROUPS.items()} if self.enabled else {}
 
     def update(
         self,
@@ -182,14 +196,11 @@ class RateLimiter:
     def consume(self, operation: str, user: str, app: str) -> Bucket | None:
         """Count one request of ``operation`` by (``user``, ``app``); raises ``RateLimitExceeded``
         when refused. ``None`` when limits are off or the operation is not throttled."""
-        if not self.enabled:
+        policy = self._by_operation.get(operation)
+        if policy is None:  # limits off, or not a throttled operation
             return None
-        group = OPERATION_GROUPS.get(operation)
-        if group is None:
-            return None
-        key = (user, app, group)
+        key = (user, app, policy.name)
         bucket = self._buckets.get(key)
-        policy = self.policies[group]
         now = self.clock.now()
         if bucket is None:
             bucket = self._add(key, policy, now)
@@ -205,6 +216,7 @@ class RateLimiter:
             times.clear()  # the penalty replaces the window; afterwards the bucket starts afresh
             self._refuse(bucket, now)
         times.append(now)
+        bucket.left = policy.limit - len(times)
         return bucket
 
     def _add(self, key: BucketKey, policy: Policy, now: float) -> Bucket:
@@ -229,6 +241,7 @@ class RateLimiter:
         policy = bucket.policy
         bucket.penalty_until = now + policy.penalty
         bucket.refused += 1
+        bucket.left = 0
         error = AuthRateLimitExceeded if policy.group is Group.AUTH else RateLimitExceeded
         raise error(bucket, retry_after=max(math.ceil(policy.penalty), 1))
 
@@ -236,7 +249,7 @@ class RateLimiter:
         """Live buckets (trimmed to now), oldest first."""
         now = self.clock.now()
         for bucket in list(self._buckets.values()):
-            bucket.policy = self.policies[bucket.group]
+            bucket.policy = self.policies[GROUPS_BY_NAME[bucket.key[2]]]
             bucket.trim(now)
             yield bucket
 

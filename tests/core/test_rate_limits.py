@@ -8,6 +8,7 @@ from emulator.core.clock import ManualClock
 from emulator.core.errors import AuthRateLimitExceeded, OAuthError, RateLimitExceeded
 from emulator.core.rate_limits import (
     OPERATION_GROUPS,
+    Bucket,
     Group,
     RateLimitConfig,
     RateLimiter,
@@ -151,3 +152,26 @@ def test_the_group_table_agrees_with_the_official_spec() -> None:
     }
     assert len(official) == 7
     assert {op: OPERATION_GROUPS[op].value for op in official} == official
+
+
+def counted(rl: RateLimiter, operation: str = GET) -> Bucket:
+    bucket = rl.consume(operation, "ext1", "app1")
+    assert bucket is not None
+    return bucket
+
+
+def test_a_bucket_notes_what_was_left_when_it_counted_and_keys_the_group_by_its_plain_name() -> None:
+    clock = ManualClock(START)
+    rl = limiter(clock, light=3)
+    lefts = [counted(rl).left for _ in range(3)]
+    assert lefts == [2, 1, 0]  # what each request's X-Rate-Limit-Remaining says
+    bucket = next(iter(rl.buckets()))
+    assert bucket.key == ("ext1", "app1", "Light") and type(bucket.key[2]) is str and bucket.group is Group.LIGHT
+    with pytest.raises(RateLimitExceeded):
+        rl.consume(GET, "ext1", "app1")
+    assert bucket.left == 0 and bucket.refused == 1
+    rl.update(mode=RateLimitMode.OFF)
+    assert rl.consume(GET, "ext1", "app1") is None  # off: nothing counted
+    rl.update(mode=RateLimitMode.PLATFORM, limits={Group.LIGHT: 7})
+    clock.shift(61)  # the penalty is over
+    assert counted(rl) is bucket and (bucket.left, bucket.policy.limit) == (6, 7)
