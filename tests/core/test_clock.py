@@ -152,3 +152,19 @@ def test_switching_to_a_bad_speed_is_refused_and_changes_nothing(speed: float) -
         clock.switch(ClockMode.REAL, speed)
     assert caught.value.message.startswith("Parameter [speed] value is invalid. The clock's speed must be ")
     assert (clock.mode, clock.speed, clock.now()) == (ClockMode.MANUAL, 1.0, 1000)
+
+
+def test_a_controlled_clock_reads_whichever_inner_clock_it_holds_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = controlled(1000)
+    clock.advance(5)
+    assert clock.now() == 1005
+    clock.inner = ManualClock(2000)  # a reset puts a fresh clock in
+    assert clock.now() == 2000
+    wall = FakeWall(50.0)
+    monkeypatch.setattr("emulator.core.clock.time.time", wall)
+    clock.switch(ClockMode.REAL)
+    wall.now = 52.0
+    assert clock.now() == 2002 and isinstance(clock.inner, SystemClock)
+    clock.switch(ClockMode.MANUAL)
+    wall.now = 60.0
+    assert clock.now() == 2002  # manual again: the wall no longer moves it
