@@ -43,14 +43,14 @@ QUERY_CACHE = 128  # parsed query strings kept (each at most the server's head c
 class Body(BaseModel):
     """A control-plane JSON body: unknown fields are refused (a typo should not pass silently)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class Query(BaseModel):
     """A query string: unknown parameters are ignored, as the platform does. Frozen: one parsed
     query string serves every request that sends it again (``read_query``)."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True, defer_build=True)
 
 
 def _e164(value: str) -> str:

@@ -12,7 +12,7 @@ from emulator.core.call import CallView, RingOutCall
 from emulator.core.dialing import RingOutRequest
 from emulator.core.errors import InvalidParameter
 
-_LENIENT = ConfigDict(extra="ignore")
+_LENIENT = ConfigDict(extra="ignore", defer_build=True)
 
 
 class PhoneRef(BaseModel):
@@ -30,7 +30,7 @@ class CountryRef(BaseModel):
 
 
 class MakeRingOutRequest(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
     from_: FromRef | None = Field(None, alias="from")
     to: PhoneRef | None = None
     callerId: PhoneRef | None = None

@@ -23,7 +23,7 @@ from emulator.core.tokens import Session
 PATH = "/restapi/v1.0/subscription"
 MAX_EXPIRES_IN = 315_360_000  # WebHook: 10 years (the spec's text)
 Filter = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
-_LENIENT = ConfigDict(extra="ignore", populate_by_name=True)
+_LENIENT = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 
 
 class DeliveryModeRequest(BaseModel):

@@ -49,7 +49,7 @@ DAY = 86_400
 LENIENT = "lenient"  # the token REST over WebSocket presents for lenient mode's token-less session
 CLOSE_REFUSED = 4401  # the socket is refused (bad token, too many connections): after an Error frame
 Filter = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
-_LENIENT = ConfigDict(extra="ignore")
+_LENIENT = ConfigDict(extra="ignore", defer_build=True)
 
 
 class Header(BaseModel):
