@@ -4,7 +4,6 @@ Blocks and tables follow a `<!-- readme-test: NAME -->` marker (names are unique
 ``section`` and ``between`` find a heading's text or a generated region on whichever page has it.
 
 python -m tests.readme NAME              # prints the block (CI scripts run it)
-python -m tests.readme --optional NAME   # prints nothing when there is no such block
 python -m tests.readme --suite DIR       # writes the docs' plugin examples into DIR as one suite
 """
 
@@ -141,11 +140,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--suite"]:
         write_example_suite(Path(argv[1]))
         return 0
-    optional = argv[:1] == ["--optional"]
-    blocks = readme_blocks()
-    if argv[-1] not in blocks and optional:
-        return 0
-    sys.stdout.write(blocks[argv[-1]])
+    sys.stdout.write(block(argv[-1]))
     return 0
 
 
