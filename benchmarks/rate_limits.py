@@ -2,7 +2,8 @@
 run, interleaved: what counting every request costs. The goal is on the throughput of a real server
 (uvicorn on a socket, loaded by wrk, its CPU per request read from /proc: the figure least moved by
 other jobs on a shared machine); the app-only figure (no socket) is the same cost against the app's
-own share of a request, reported beside it."""
+own share of a request, reported beside it. Bare Starlette with and without the four
+``X-Rate-Limit-*`` headers, in the same rounds, shows what sending the headers costs by itself."""
 
 from __future__ import annotations
 
@@ -18,25 +19,34 @@ GOAL = 0.95  # on / off throughput
 
 
 ON_ARGS = ["--rate-limits", "platform", "--rate-limit-light", "1000000"]
+# name -> (server target, extra arguments): the emulator with limits on and off, and bare Starlette
+# with and without the four X-Rate-Limit-* headers (what sending them costs on this stack, with no
+# counting at all: the floor under the emulator's on / off ratio)
+SERVED = {
+    "on": ("emulator", ON_ARGS),
+    "off": ("emulator", []),
+    "bare": ("starlette", []),
+    "bare_headers": ("starlette-rate-limit-headers", []),
+}
 
 
 def run_servers(rounds: int, seconds: float, warmup: float, connections: int) -> dict[str, Any]:
-    """Throughput (req/s per CPU second of the server) with limits on and off, fresh servers each
-    round, in alternating order."""
+    """Server CPU per request (and req/s) of each of ``SERVED``, fresh servers each round, in
+    alternating order; the on / off ratio and what the headers alone cost."""
     from benchmarks.servers import Server
     from benchmarks.throughput import measure, start_live
 
-    cpu: dict[str, list[float]] = {"on": [], "off": []}
-    rps: dict[str, list[float]] = {"on": [], "off": []}
+    cpu: dict[str, list[float]] = {name: [] for name in SERVED}
+    rps: dict[str, list[float]] = {name: [] for name in SERVED}
     for i in range(rounds):
-        names = ["on", "off"] if i % 2 == 0 else ["off", "on"]
-        servers = {name: Server("emulator", cpu=0, extra=ON_ARGS if name == "on" else []) for name in names}
+        names = list(SERVED) if i % 2 == 0 else list(SERVED)[::-1]
+        servers = {name: Server(SERVED[name][0], cpu=0, extra=SERVED[name][1]) for name in names}
         try:
             live = {name: start_live(server, warmup, connections) for name, server in servers.items()}
             for name in names:
                 result = measure(live[name], "GET", seconds, connections)
                 if result.errors:
-                    raise RuntimeError(f"limits {name}: {result.errors} errors (a bucket filled?)")
+                    raise RuntimeError(f"{name}: {result.errors} errors (a bucket filled?)")
                 cpu[name].append(result.server_cpu_s / max(result.requests, 1) * 1e6)
                 rps[name].append(result.rps)
         finally:
@@ -47,6 +57,8 @@ def run_servers(rounds: int, seconds: float, warmup: float, connections: int) ->
         "cpu_us_per_request": cpu_p50,
         "rps": {name: statistics.median(values) for name, values in rps.items()},
         "ratio": cpu_p50["off"] / cpu_p50["on"],
+        "headers_us": cpu_p50["bare_headers"] - cpu_p50["bare"],
+        "budget_us": cpu_p50["off"] * (1 / GOAL - 1),  # the on-cost a ratio of GOAL allows
     }
 
 
@@ -91,6 +103,13 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         cpu, ratio = served["cpu_us_per_request"], served["ratio"]
         measured = f"{ratio:.3f}x ({cpu['on']:.1f} us on vs {cpu['off']:.1f} us off, server CPU per request)"
         out.append(("GET status throughput rate limits on / off", measured, f">= {GOAL}x", _met(ratio)))
+        if "headers_us" in served:
+            floor = (
+                f"{served['headers_us']:.1f} us per request ({cpu['bare']:.1f} us without, "
+                f"{cpu['bare_headers']:.1f} us with); the emulator's limits cost {cpu['on'] - cpu['off']:.1f} us, "
+                f"a {GOAL}x ratio allows {served['budget_us']:.1f} us"
+            )
+            out.append(("the four X-Rate-Limit-* headers alone, bare Starlette on the same uvicorn", floor, "", "-"))
     p50, ratio = limits["get_p50_us"], limits["ratio"]
     measured = f"{ratio:.3f}x ({p50['on']:.1f} us on vs {p50['off']:.1f} us off, p50)"
     return [*out, ("GET status rate limits on / off (app only)", measured, "(the same cost, app share)", "-")]

@@ -33,6 +33,13 @@ STRICT_ARGS = ["--auth", "strict"]
 UVICORN_ARGS = ["--log-level", "warning", "--no-server-header", "--lifespan", "off"]
 
 
+REFERENCE_APPS = {
+    "fastapi": "benchmarks.refapps:fastapi_app",
+    "starlette": "benchmarks.refapps:starlette_app",
+    "starlette-rate-limit-headers": "benchmarks.refapps:starlette_rate_limit_headers_app",
+}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -54,7 +61,7 @@ def command(target: str, port: int, extra: list[str] | None = None, tree: Tree =
     if is_emulator(target):
         strict = STRICT_ARGS if target == "emulator-strict" else []
         return tree.python("-m", "emulator", "--port", str(port), *EMULATOR_ARGS, *strict, *(extra or []))
-    app = {"fastapi": "benchmarks.refapps:fastapi_app", "starlette": "benchmarks.refapps:starlette_app"}[target]
+    app = REFERENCE_APPS[target]
     return CURRENT.python("-m", "uvicorn", app, "--port", str(port), *UVICORN_ARGS)
 
 

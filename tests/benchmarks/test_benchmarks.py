@@ -153,3 +153,51 @@ def test_a_tree_s_server_and_children_run_that_tree_s_emulator_with_this_checkou
 def test_a_tree_without_its_own_emulator_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="baseline: "):
         Tree("baseline", tmp_path).verify()
+
+
+def test_the_bare_header_reference_sends_the_rate_limit_headers_the_emulator_sends_with_limits_on() -> None:
+    """The floor row compares like with like: the same four headers, the same kind of values."""
+    from benchmarks.rate_limits import ON_ARGS, RINGOUT, SAMPLE
+
+    names = ("x-rate-limit-group", "x-rate-limit-limit", "x-rate-limit-window", "x-rate-limit-remaining")
+    with Server("emulator", cpu=None, extra=ON_ARGS) as emulator:
+        created = httpx.post(emulator.url + RINGOUT, content=SAMPLE, headers={"Authorization": "Bearer t"})
+        assert created.status_code == 200
+        read = httpx.get(f"{emulator.url}{RINGOUT}/{created.json()['id']}", headers={"Authorization": "Bearer t"})
+    with Server("starlette-rate-limit-headers", cpu=None) as bare:
+        bare_read = httpx.get(f"{bare.url}{RINGOUT}/{created.json()['id']}")
+    with Server("starlette", cpu=None) as plain:
+        plain_read = httpx.get(f"{plain.url}{RINGOUT}/{created.json()['id']}")
+    assert (
+        [read.headers[n] for n in names[:3]] == [bare_read.headers[n] for n in names[:3]] == ["light", "1000000", "60"]
+    )
+    assert len(read.headers["x-rate-limit-remaining"]) == len(bare_read.headers["x-rate-limit-remaining"]) == 6
+    assert plain_read.status_code == bare_read.status_code == 200
+    assert not any(n in plain_read.headers for n in names)
+
+
+def test_the_rate_limit_rows_show_the_ratio_and_the_headers_floor() -> None:
+    from benchmarks.rate_limits import rows
+
+    served = {
+        "cpu_us_per_request": {"on": 90.0, "off": 84.0, "bare": 56.0, "bare_headers": 59.5},
+        "ratio": 84.0 / 90.0,
+        "headers_us": 3.5,
+        "budget_us": 84.0 * (1 / 0.95 - 1),
+    }
+    app_only = {"get_p50_us": {"on": 26.0, "off": 24.0}, "ratio": 24.0 / 26.0}
+    got = rows({"rate_limits": app_only, "rate_limits_server": served})
+    assert got[0] == (
+        "GET status throughput rate limits on / off",
+        "0.933x (90.0 us on vs 84.0 us off, server CPU per request)",
+        ">= 0.95x",
+        "NO",
+    )
+    assert got[1] == (
+        "the four X-Rate-Limit-* headers alone, bare Starlette on the same uvicorn",
+        "3.5 us per request (56.0 us without, 59.5 us with); "
+        "the emulator's limits cost 6.0 us, a 0.95x ratio allows 4.4 us",
+        "",
+        "-",
+    )
+    assert got[2][0] == "GET status rate limits on / off (app only)"
