@@ -163,13 +163,16 @@ class EmulatorApp(FastAPI):
     ``AsyncExitStack`` for FastAPI dependencies and uploads (every route here is a Starlette
     ``Route``), its telemetry (off, see ``framework_options``) and its app-wide body limit."""
 
-    namespaces: Namespaces  # the account namespaces: a plain attribute, read on every request
+    # What every request (or every RingOut request) reads is a plain attribute: ``app.state`` is a
+    # lookup through ``State.__getattr__`` per read. The rest of the app-wide objects are in ``app.state``.
+    namespaces: Namespaces  # the account namespaces
+    deliveries: DeliveryEngine  # webhook and WebSocket deliveries (``deliver_due`` after RingOut requests)
 
     def build_middleware_stack(self) -> ASGIApp:
         return Starlette.build_middleware_stack(self)
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> EmulatorApp:
     settings = settings or Settings()
     namespaces = build_namespaces(settings, clock=clock)
     emulator = namespaces.global_
@@ -195,7 +198,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.webhooks = WebhookSink(settings)  # the webhook transport (``mount``: in-process delivery)
     app.state.ws_gateway = Gateway(settings)  # WebSocket sessions, tokens and their sink
     sinks = {TRANSPORT: app.state.webhooks, WEBSOCKET: app.state.ws_gateway}
-    app.state.deliveries = DeliveryEngine(settings, sinks)
+    app.deliveries = DeliveryEngine(settings, sinks)
     app.state.events = events.EventHub()
     install_error_handlers(app, lambda scope: allowed_methods(routes, scope))
     app.add_middleware(FaultLayer, namespaces=namespaces, routes=routes)  # inside the journal: it sees the fault

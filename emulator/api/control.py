@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from emulator import __version__
+from emulator.api.delivery import engine_of
 from emulator.api.identity import emulator_of
 from emulator.api.inputs import Body, read_json
 from emulator.api.journal import Journal
@@ -52,7 +53,7 @@ async def reset(request: Request) -> Response:
     if JOURNAL_SCOPE in body.scopes:
         journal_of(request).clear(emulator.namespace)
     if DELIVERIES_SCOPE in body.scopes:
-        request.app.state.deliveries.log.clear(emulator.namespace)
+        engine_of(request).log.clear(emulator.namespace)
     if {"subscriptions", "tokens"} & set(body.scopes):  # their sockets close (1001) and their sessions end
         await request.app.state.ws_gateway.close_all(emulator)
     return json_response({"reset": body.scopes})

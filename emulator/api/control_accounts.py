@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from emulator.accounts_file import AccountsFileError, parse_accounts
 from emulator.api.control import journal_of
+from emulator.api.delivery import engine_of
 from emulator.api.identity import namespaces_of
 from emulator.api.inputs import Body, read_json
 from emulator.api.responses import iso, json_response, no_content
@@ -111,7 +112,7 @@ async def delete_account(request: Request) -> Response:
     found = namespaces_of(request).remove(request.path_params["accountId"])
     await request.app.state.ws_gateway.close_all(found.emulator)
     journal_of(request).clear(found.id)
-    request.app.state.deliveries.log.clear(found.id)
+    engine_of(request).log.clear(found.id)
     return no_content()
 
 

@@ -63,6 +63,9 @@ class DeliveryEngine:
         self._lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
+        # namespace -> the next due moment the real-clock task planned to wake for (inf: none), as of
+        # its last pass; a namespace missing has not been looked at since (or is not on the real clock)
+        self.planned: dict[str | None, float] = {}
         self._chaos = random.Random(settings.seed)  # out-of-order and duplicate deliveries, when asked
 
     def wakeup_event(self) -> asyncio.Event:
@@ -73,6 +76,16 @@ class DeliveryEngine:
     def wake(self) -> None:
         if self._wakeup is not None:
             self._wakeup.set()
+
+    def wake_if_sooner(self, emulator: Emulator, due: float) -> None:
+        """``due`` is the namespace's next moment now: wake the real-clock task only if it planned
+        to sleep past it (a new call's first event, say). A read changes nothing it planned, and the
+        manual and poll clocks never need it: one comparison per request, not a task switch."""
+        if emulator.clock.mode is not ClockMode.REAL:
+            return
+        planned = self.planned.get(emulator.namespace)
+        if planned is None or due < planned:
+            self.wake()
 
     async def pump(self, emulator: Emulator) -> int:
         """Deliver every notice due now, in order; the number of deliveries attempted."""
@@ -174,17 +187,20 @@ class DeliveryEngine:
 
 
 def engine_of(request: Request) -> DeliveryEngine:
-    engine: DeliveryEngine = request.app.state.deliveries
+    engine: DeliveryEngine = request.app.deliveries  # a plain attribute: read on every RingOut request
     return engine
 
 
 async def deliver_due(request: Request, emulator: Emulator) -> None:
     """After a request that may have made events due (a call created, read in poll mode,
-    cancelled, forced): deliver them before answering. Without subscriptions: one heap peek."""
+    cancelled, forced): deliver them before answering (``pump`` then wakes the real-clock task);
+    else tell that task if something is due sooner than it planned. Without subscriptions: one
+    heap peek."""
     due = emulator.next_event_due()
     if due is None:
         return
     engine = engine_of(request)
     if due <= emulator.clock.now():
         await engine.pump(emulator)
-    engine.wake()
+    else:
+        engine.wake_if_sooner(emulator, due)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 from collections.abc import AsyncIterator
 
 from starlette.types import ASGIApp
@@ -30,20 +31,27 @@ def wait_for(emulator: Emulator) -> float | None:
 
 
 async def run(namespaces: Namespaces, engine: DeliveryEngine) -> None:
-    """Every namespace's real clock: the soonest one decides when to wake."""
+    """Every namespace's real clock: the soonest one decides when to wake. Before sleeping it notes,
+    per namespace on the real clock, the moment it planned for (``DeliveryEngine.planned``), so a
+    request wakes it only for something due sooner."""
     wakeup = engine.wakeup_event()
     while True:
         delay = IDLE
         pumped = False
+        planned: dict[str | None, float] = {}
         for emulator in namespaces.all():
             wait = wait_for(emulator)
             if wait == 0:
                 await engine.pump(emulator)
                 pumped = True
-            elif wait is not None:
-                delay = min(delay, wait)
+            elif emulator.clock.mode is ClockMode.REAL:
+                due = emulator.next_event_due()
+                planned[emulator.namespace] = math.inf if due is None else due
+                if wait is not None:
+                    delay = min(delay, wait)
         if pumped:
             continue
+        engine.planned = planned
         wakeup.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wakeup.wait(), delay)
@@ -51,7 +59,7 @@ async def run(namespaces: Namespaces, engine: DeliveryEngine) -> None:
 
 @contextlib.asynccontextmanager
 async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
-    task = asyncio.create_task(run(app.namespaces, app.state.deliveries))  # type: ignore[attr-defined]
+    task = asyncio.create_task(run(app.namespaces, app.deliveries))  # type: ignore[attr-defined]
     try:
         yield
     finally:

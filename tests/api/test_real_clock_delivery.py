@@ -7,10 +7,12 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from emulator.app import create_app
+from emulator.core.call import ClockMode
 from emulator.core.sessions import telephony_session_id
 from emulator.settings import Settings
 from tests.api.control_helpers import ringout
 from tests.api.subscription_helpers import mount, subscribe
+from tests.eventually import eventually
 
 
 def test_the_scheduler_delivers_on_the_real_clock() -> None:
@@ -57,3 +59,36 @@ def test_the_scheduler_delivers_for_a_created_account_on_its_own_real_clock() ->
         assert receiver.wait_until(lambda r: r.disconnected(session), timeout=3)
         assert client.get("/__emulator/clock").json()["mode"] == "manual"
         assert client.get("/__emulator/deliveries", headers=scoped).json()["count"] == 7  # handshake + 6 events
+
+
+def test_a_request_wakes_the_real_clock_task_only_for_a_moment_sooner_than_it_planned() -> None:
+    """A status read on a call with subscribers used to wake the task on every request (a task
+    switch and a pass over every namespace); now only a moment earlier than the planned one does."""
+    app = create_app(Settings(clock="real", auth="lenient"))
+    engine, emulator = app.deliveries, app.namespaces.global_
+    wakeup = engine.wakeup_event()
+    engine.wake_if_sooner(emulator, 100.0)
+    assert wakeup.is_set()  # nothing planned for this namespace yet (a pass has not looked at it)
+    wakeup.clear()
+    engine.planned = {None: 100.0}
+    engine.wake_if_sooner(emulator, 100.0)
+    engine.wake_if_sooner(emulator, 150.0)
+    assert not wakeup.is_set()  # what it planned for comes first anyway
+    engine.wake_if_sooner(emulator, 99.5)
+    assert wakeup.is_set()
+    wakeup.clear()
+    emulator.clock.switch(ClockMode.MANUAL)
+    engine.planned = {}
+    engine.wake_if_sooner(emulator, 1.0)
+    assert not wakeup.is_set()  # the manual clock never depends on the task
+
+
+def test_the_scheduler_notes_the_moment_it_sleeps_until() -> None:
+    app = create_app(Settings(clock="real", auth="lenient"))
+    emulator = app.namespaces.global_
+    with TestClient(app, headers={"Authorization": "Bearer any"}) as client:
+        mount(client)
+        subscribe(client)
+        ringout(client)  # a 39 s call on a clock at the wall's speed: its next event is seconds away
+        assert eventually(lambda: app.deliveries.planned.get(None) == emulator.next_event_due())
+        assert emulator.next_event_due() is not None
