@@ -10,7 +10,7 @@ from pydantic.alias_generators import to_camel
 
 from emulator.core import directory as d
 from emulator.core.oauth import GRANTS
-from emulator.core.phone import PhoneNumberError, to_e164
+from emulator.core.phone import PhoneNumberError, is_region, to_e164
 from emulator.documents import DocumentError, load_document
 
 MAX_FILE_BYTES = 1024 * 1024  # an accounts file of a thousand extensions is ~200 KiB
@@ -68,6 +68,14 @@ class _Extension(_Model):
                 raise ValueError(f"{number!r} is not an E.164 phone number") from None
         return normalised
 
+    @field_validator("forwarding_numbers")
+    @classmethod
+    def _one_ringout_default(cls, numbers: list[_Forwarding]) -> list[_Forwarding]:
+        marked = [n.id for n in numbers if n.ringout_default]
+        if len(marked) > 1:
+            raise ValueError(f"at most one forwarding number may be the ringoutDefault, got {', '.join(marked)}")
+        return numbers
+
 
 class _Account(_Model):
     id: str = Field(pattern=_ID)
@@ -75,6 +83,13 @@ class _Account(_Model):
     main_number: str = Field(pattern=_E164)
     home_country: str = Field(pattern=r"^[A-Z]{2}$")
     extensions: list[_Extension] = Field(min_length=1)
+
+    @field_validator("home_country")
+    @classmethod
+    def _known_region(cls, code: str) -> str:
+        if not is_region(code):
+            raise ValueError(f"{code!r} is not a country with a dialing plan (an ISO 3166 alpha-2 code, e.g. US)")
+        return code
 
 
 class _App(_Model):
@@ -106,7 +121,9 @@ class _AccountsFile(_Model):
                 if ident in seen:
                     raise ValueError(f"id {ident!r} is used twice (account and extension ids must be unique)")
                 seen.add(ident)
-        _unique("jwt", [e.jwt for a in self.accounts for e in a.extensions if e.jwt])
+        extensions = [e for a in self.accounts for e in a.extensions]
+        _unique("forwarding number id", [n.id for e in extensions for n in e.forwarding_numbers])
+        _unique("jwt", [e.jwt for e in extensions if e.jwt])
         _unique("clientId", [app.client_id for app in self.apps])
         return self
 

@@ -182,6 +182,10 @@ def test_caller_ids_and_direct_numbers_are_stored_as_e164() -> None:
     assert ext.direct_numbers == ("+16505550101",)
 
 
+def _forwarding(id: str, number: str = "+16505550111", **more: Any) -> dict[str, Any]:
+    return {"id": id, "phoneNumber": number, "label": "Mobile", **more}
+
+
 def _accounts(**extension: Any) -> dict[str, Any]:
     ext = {"id": "2", "extensionNumber": "101", "name": "A", **extension}
     return {"accounts": [{"id": "1", "mainNumber": "+16505550100", "homeCountry": "US", "extensions": [ext]}]}
@@ -201,6 +205,19 @@ def _accounts(**extension: Any) -> dict[str, Any]:
         ({"accounts": []}, "accounts: List should have at least 1 item"),
         ({}, "accounts: Field required"),
         (_accounts(id="1"), "document: Value error, id '1' is used twice"),
+        (
+            {"accounts": [{**_accounts()["accounts"][0], "homeCountry": "XX"}]},
+            "accounts.0.homeCountry: Value error, 'XX' is not a country with a dialing plan",
+        ),
+        (
+            _accounts(forwardingNumbers=[_forwarding("3"), _forwarding("3", "+16505550112")]),
+            "document: Value error, forwarding number id '3' is used twice",
+        ),
+        (
+            _accounts(forwardingNumbers=[_forwarding("3", ringoutDefault=True), _forwarding("4", ringoutDefault=True)]),
+            "accounts.0.extensions.0.forwardingNumbers: Value error, at most one forwarding number may be the "
+            "ringoutDefault, got 3, 4",
+        ),
     ],
 )
 def test_an_invalid_accounts_file_names_the_field(data: dict[str, Any], expected: str) -> None:

@@ -3,7 +3,9 @@
 A pure ASGI middleware on the control mount (inside the control-token check): it resolves the
 created account once and notes its ``Emulator`` in the request's state, where ``emulator_of``
 finds it, so every control route acts in that namespace unchanged. No account named: the global
-namespace (the accounts file's accounts), as before accounts could be created."""
+namespace (the accounts file's accounts), as before accounts could be created. The routes that
+hold no namespace's state (probes, docs, dashboard, magic numbers, the accounts themselves) ignore
+the account named: only the ``scoped`` ones declare it in ``openapi.yaml``."""
 
 from __future__ import annotations
 
@@ -18,6 +20,13 @@ from emulator.core.errors import EmulatorError, InvalidParameterDetail
 HEADER = ACCOUNT_HEADER
 PARAMETER = "account"
 MAX_ID = 64  # created account ids have 12 digits; a template's at most 20
+UNSCOPED = ("/health", "/ready", "/openapi.yaml", "/docs", "/ui", "/events", "/magic-numbers", "/accounts")
+UNSCOPED_PREFIXES = ("/docs/", "/ui/", "/accounts/")
+
+
+def scoped(inner: str) -> bool:
+    """Whether a control-plane request (its path under the mount) acts in the account it names."""
+    return not (inner in UNSCOPED or inner.startswith(UNSCOPED_PREFIXES))
 
 
 def named_account(request: Request) -> str | None:
@@ -38,11 +47,12 @@ def named_account(request: Request) -> str | None:
 
 
 class AccountScope:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, prefix: str) -> None:
         self.app = app
+        self.prefix = prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == "http" and scoped(scope["path"].removeprefix(self.prefix)):
             request = Request(scope)
             try:
                 account_id = named_account(request)

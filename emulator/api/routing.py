@@ -92,7 +92,9 @@ class ControlTokenGuard:
 
 def control_mount(routes: Sequence[BaseRoute], token: str | None) -> Mount:
     guard = Middleware(ControlTokenGuard, token=token)
-    return Mount(CONTROL_PREFIX, routes=list(routes), middleware=[guard, Middleware(AccountScope)])
+    return Mount(
+        CONTROL_PREFIX, routes=list(routes), middleware=[guard, Middleware(AccountScope, prefix=CONTROL_PREFIX)]
+    )
 
 
 def served_routes(routes: Sequence[BaseRoute]) -> dict[tuple[str, str], Route]:

@@ -26,12 +26,17 @@ class PhoneNumberError(ValueError):
     """The text is not a phone number the platform would dial."""
 
 
+def is_region(code: str) -> bool:
+    """Whether ``code`` is an ISO 3166 alpha-2 region with a dialing plan."""
+    return code in phonenumbers.SUPPORTED_REGIONS
+
+
 def region_for_country_id(country_id: str) -> str | None:
     """The ISO region for a RingCentral ``country.id`` (or an ISO code), else None."""
     if country_id in RC_COUNTRY_IDS:
         return RC_COUNTRY_IDS[country_id]
     code = country_id.upper()
-    if len(code) == 2 and code in phonenumbers.SUPPORTED_REGIONS:
+    if len(code) == 2 and is_region(code):
         return code
     return None
 

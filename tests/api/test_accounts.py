@@ -242,6 +242,20 @@ def test_an_empty_or_huge_account_id_answers_400(client: TestClient, value: str)
         assert response.json()["errors"][0]["parameterName"] == "account"
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/health", "/ready", "/openapi.yaml", "/docs", "/ui", "/magic-numbers", "/accounts", "/accounts/400131560008"],
+)
+def test_the_routes_that_hold_no_account_state_ignore_the_account_named(client: TestClient, path: str) -> None:
+    """Probes, docs, dashboard, magic numbers and the accounts themselves are not account-scoped
+    (``openapi.yaml`` declares no account parameter on them): an unknown account does not 404 them."""
+    for response in (
+        client.get(f"/__emulator{path}", headers={HEADER: "404404"}),
+        client.get(f"/__emulator{path}", params={"account": "9" * 65}),
+    ):
+        assert response.status_code == 200, response.text
+
+
 def test_a_file_account_named_is_the_global_namespace(client: TestClient) -> None:
     assert (
         client.post("/__emulator/rules", json={"scenario": "busy"}, headers={HEADER: "400131580008"}).status_code == 201

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from emulator.core.faults import MAX_FAULTS
 from tests.conftest import SEED_SAMPLE
+from tests.contract.openapi_doc import OPENAPI_FILE, load, operations
 from tests.contract.probes import CONTROL, Probe, Send
 
 SCENARIOS, QUEUE, RULES = f"{CONTROL}/scenarios", f"{CONTROL}/scenarios/queue", f"{CONTROL}/rules"
@@ -178,6 +180,7 @@ def control_plane_probes() -> list[Probe]:
         *call_log_settings_probes(),
         *fault_probes(),
         *account_probes(),
+        *account_scope_probes(),
     ]
 
 
@@ -296,3 +299,27 @@ def account_probes() -> list[Probe]:
         Probe("DELETE", one, 409, _send("DELETE", file_account)),
         _locked("DELETE", one, file_account),
     ]
+
+
+ACCOUNT_PARAMETERS = ("#/components/parameters/EmulatorAccount", "#/components/parameters/EmulatorAccountQuery")
+
+
+def declares_account(parameters: list[dict[str, Any]]) -> bool:
+    """Whether an operation's parameters reference both account parameters (header and query)."""
+    refs = {p.get("$ref") for p in parameters}
+    return all(ref in refs for ref in ACCOUNT_PARAMETERS)
+
+
+def account_scope_probes() -> list[Probe]:
+    """For every operation declaring the account parameters: an unknown account named by the
+    header -> 404 CMN-102, an over-long one in the query -> 400 CMN-101 (the path's own
+    parameters need no real value: the account is checked before the route runs)."""
+    found = []
+    for op in operations(load(OPENAPI_FILE)):
+        if declares_account(op.spec["parameters"]):
+            url = re.sub(r"\{[^}]+\}", "x", op.path)
+            found += [
+                Probe(op.method, op.path, 404, _send(op.method, url, headers={"X-Emulator-Account": "404404"})),
+                Probe(op.method, op.path, 400, _send(op.method, url, params={"account": "9" * 65})),
+            ]
+    return found

@@ -19,11 +19,12 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.routing import Route
 
+from emulator.api.account_scope import scoped
 from emulator.app import app_routes, create_app
 from emulator.settings import Settings
 from tests.contract.openapi_doc import OPENAPI_FILE, check_response, load, operations_by_key
 from tests.contract.probes import CONTROL, PROBES, Probe
-from tests.contract.probes_control import control_plane_probes
+from tests.contract.probes_control import control_plane_probes, declares_account
 from tests.contract.probes_subscriptions import subscription_probes
 
 DOC = load(OPENAPI_FILE)
@@ -55,6 +56,15 @@ def test_every_route_is_named_by_its_operation_id() -> None:
     names = {key: route.name for key, route in served().items()}
     assert names == {key: FILE_OPS[key].operation_id for key in names}
     assert len(set(names.values())) == len(names)
+
+
+def test_the_account_parameters_are_declared_on_exactly_the_account_scoped_operations() -> None:
+    """``X-Emulator-Account`` / ``?account=`` (``api/account_scope.py``) act on every control route
+    the middleware scopes: each of those operations must declare both, no other may."""
+    control = [op for op in FILE_OPS.values() if op.path.startswith(f"{CONTROL}/")]
+    declared = {op.key: declares_account(op.spec["parameters"]) for op in control}
+    assert declared == {op.key: scoped(op.path.removeprefix(CONTROL)) for op in control}
+    assert any(declared.values())
 
 
 def test_every_declared_status_of_a_served_operation_has_a_probe() -> None:

@@ -57,3 +57,12 @@ def test_its_version_is_the_package_version() -> None:
     from emulator import __version__
 
     assert DOC["info"]["version"] == __version__
+
+
+def test_the_scenario_source_values_are_the_cores() -> None:
+    from emulator.core.choice import Source
+
+    values = [source.value for source in Source]
+    header = DOC["components"]["headers"]["EmulatorScenarioSource"]["schema"]
+    call = DOC["components"]["schemas"]["EmulatorCall"]["properties"]["scenarioSource"]
+    assert header["enum"] == call["enum"] == values
