@@ -47,7 +47,7 @@ async def reset(request: Request) -> Response:
     body = await read_json(request, ResetBody)
     unknown = sorted(set(body.scopes) - set(SCOPES))
     if unknown:
-        raise InvalidParameterDetail("scopes", detail=f"Unknown scope {unknown}; valid: {', '.join(SCOPES)}")
+        raise InvalidParameterDetail("scopes", detail=f"Unknown scope {', '.join(unknown)}; valid: {', '.join(SCOPES)}")
     emulator = emulator_of(request)  # the account named, else the global namespace (created accounts stay)
     emulator.reset([scope for scope in body.scopes if scope not in HTTP_SCOPES])
     if JOURNAL_SCOPE in body.scopes:

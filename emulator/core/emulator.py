@@ -128,7 +128,9 @@ class Emulator(Subscribing):
         chosen = list(scopes)
         unknown = sorted(set(chosen) - set(RESET_SCOPES))
         if unknown:
-            raise InvalidParameterDetail("scopes", detail=f"Unknown scope {unknown}; valid: {', '.join(RESET_SCOPES)}")
+            raise InvalidParameterDetail(
+                "scopes", detail=f"Unknown scope {', '.join(unknown)}; valid: {', '.join(RESET_SCOPES)}"
+            )
         for scope in chosen:
             getattr(self, f"_reset_{scope.replace('-', '_')}")()
 

@@ -38,7 +38,7 @@ class TtlRule:
 
 
 ACCESS_TTL = TtlRule(default=3600, minimum=600, maximum=3600)
-REFRESH_TTL = TtlRule(default=604_800, minimum=1, maximum=2_592_000)
+REFRESH_TTL = TtlRule(default=604_800, minimum=600, maximum=2_592_000)  # below 600: 600, as for access
 
 
 @dataclass(frozen=True, slots=True)

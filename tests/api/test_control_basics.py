@@ -58,9 +58,9 @@ def test_reset_one_scope_keeps_the_others(client: TestClient) -> None:
 
 
 def test_reset_unknown_scope_is_400(client: TestClient) -> None:
-    response = client.post("/__emulator/reset", json={"scopes": ["calls", "everything"]})
+    response = client.post("/__emulator/reset", json={"scopes": ["calls", "everything", "all"]})
     message = (
-        "Parameter [scopes] value is invalid. Unknown scope ['everything']; valid: "
+        "Parameter [scopes] value is invalid. Unknown scope all, everything; valid: "
         "calls, tokens, journal, rules, scenarios, clock, ids, rate-limits, call-log, subscriptions, faults, deliveries"
     )
     assert (response.status_code, response.json()) == (400, error("CMN-101", message, parameterName="scopes"))

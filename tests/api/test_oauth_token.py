@@ -85,7 +85,8 @@ def test_password_login_forms(strict: TestClient, form: dict[str, str], owner: s
     [
         ({}, (3600, 604800)),
         ({"access_token_ttl": "1200", "refresh_token_ttl": "7200"}, (1200, 7200)),
-        ({"access_token_ttl": "60", "refresh_token_ttl": "0"}, (600, 1)),
+        ({"access_token_ttl": "60", "refresh_token_ttl": "0"}, (600, 600)),
+        ({"access_token_ttl": "599", "refresh_token_ttl": "599"}, (600, 600)),
         ({"access_token_ttl": "3601", "refresh_token_ttl": "2592001"}, (3600, 604800)),
         ({"access_token_ttl": "3600", "refresh_token_ttl": "2592000"}, (3600, 2592000)),
     ],

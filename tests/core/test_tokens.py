@@ -16,7 +16,14 @@ SCOPE = frozenset({"RingOut"})
 
 @pytest.mark.parametrize(
     ("requested", "access", "refresh"),
-    [(None, 3600, 604800), (0, 600, 1), (599, 600, 599), (3601, 3600, 3601), (2_592_001, 3600, 604800)],
+    [
+        (None, 3600, 604800),
+        (0, 600, 600),
+        (599, 600, 600),
+        (600, 600, 600),
+        (3601, 3600, 3601),
+        (2_592_001, 3600, 604800),
+    ],
 )
 def test_ttl_rules(requested: int | None, access: int, refresh: int) -> None:
     assert (ACCESS_TTL.clamp(requested), REFRESH_TTL.clamp(requested)) == (access, refresh)
