@@ -11,11 +11,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from emulator.api.identity import emulator_of
-from emulator.api.inputs import E164, Body, body_problem, read_json
+from emulator.api.inputs import E164, Body, Instant, body_problem, read_json
 from emulator.api.responses import iso, json_response, no_content
 from emulator.api.routing import route
+from emulator.core.clock import TIME_RANGE, in_range
 from emulator.core.errors import InvalidParameterDetail
 from emulator.core.faults import BODY_EFFECTS, ERROR_STATUSES, Delay, Effect, Fault, FaultMatch, FaultRule, Firing, When
+from emulator.core.rate_limits import OPERATION_GROUPS
 
 MAX_MS = 60_000
 MAX_HEADER = 512
@@ -70,21 +72,38 @@ class FaultRuleBody(FaultBody):
     operation: str | None = Field(None, max_length=128)
     method: str | None = Field(None, pattern=r"^(GET|POST|PUT|PATCH|DELETE)$")
     path_prefix: str | None = Field(None, alias="pathPrefix", pattern=r"^/[!-~]{0,1023}$")
-    account: str | None = Field(None, max_length=64)
-    extension: str | None = Field(None, max_length=64)
+    account: str | None = Field(None, min_length=1, max_length=64)
+    extension: str | None = Field(None, min_length=1, max_length=64)
     to: E164 | None = Field(None, max_length=32)
     probability: float = Field(1.0, ge=0, le=1, allow_inf_nan=False)
     times: int | None = Field(None, ge=1, le=2**31 - 1)
-    start: datetime | None = None
-    end: datetime | None = None
+    start: Instant | None = None
+    end: Instant | None = None
 
     def match(self) -> FaultMatch:
+        """The match; an operationId no platform route has would never fire: refused."""
+        if self.operation is not None and self.operation not in OPERATION_GROUPS:
+            detail = "Not an operationId of the platform's routes (see openapi.yaml), e.g. createRingOutCall."
+            raise InvalidParameterDetail("operation", detail=detail)
         return FaultMatch(self.operation, self.method, self.path_prefix, self.account, self.extension, self.to)
 
     def firing(self) -> Firing:
-        start = self.start.timestamp() if self.start else None
-        end = self.end.timestamp() if self.end else None
+        """When it fires; a window outside the clock's range, or one that ends before it starts
+        (it would never fire), is refused."""
+        start, end = clock_time(self.start, "start"), clock_time(self.end, "end")
+        if start is not None and end is not None and end <= start:
+            raise InvalidParameterDetail("end", detail="end must be later than start.")
         return Firing(self.probability, self.times, start, end)
+
+
+def clock_time(when: datetime | None, name: str) -> float | None:
+    """``when`` in the emulator clock's seconds, within the times the clock may show."""
+    if when is None:
+        return None
+    seconds = when.timestamp()
+    if not in_range(seconds):
+        raise InvalidParameterDetail(name, detail=f"It must be within {TIME_RANGE}.")
+    return seconds
 
 
 def header_fault(value: str) -> Fault:

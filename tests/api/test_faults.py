@@ -3,6 +3,7 @@ after, the header form, matching by operation and ``to``, the journal mark, the 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -79,12 +80,48 @@ def test_create_list_delete_clear(client: TestClient) -> None:
         ({"effect": "error", "status": 418}, "status", "status must be one of 500, 502, 503, 504."),
         ({"effect": "truncate", "when": "before"}, "when", "truncate damages a response: when must be 'after'."),
         ({"effect": "latency", "delay": "uniform", "minMs": 5, "maxMs": 1}, "minMs", "minMs must not exceed maxMs."),
+        # a rule that could never fire is refused, not listed as if it would
+        (
+            {"effect": "error", "operation": "createRingoutCall"},
+            "operation",
+            "Not an operationId of the platform's routes (see openapi.yaml), e.g. createRingOutCall.",
+        ),
+        (
+            {"effect": "error", "start": "2026-01-02T00:00:00Z", "end": "2026-01-01T00:00:00Z"},
+            "end",
+            "end must be later than start.",
+        ),
+        (
+            {"effect": "error", "start": "2026-01-01T00:00:00Z", "end": "2026-01-01T00:00:00Z"},
+            "end",
+            "end must be later than start.",
+        ),
+        # datetime's own range ends sooner than these: they once raised out of the route (a bare 500)
+        (
+            {"effect": "error", "start": "0001-01-01T00:00:00"},
+            "start",
+            "It must be within 1970-01-01T00:00:00Z .. 9000-01-01T00:00:00Z.",
+        ),
+        (
+            {"effect": "error", "end": "9999-12-31T23:59:59Z"},
+            "end",
+            "It must be within 1970-01-01T00:00:00Z .. 9000-01-01T00:00:00Z.",
+        ),
     ],
 )
 def test_a_rule_that_cannot_apply_is_400(client: TestClient, rule: dict[str, Any], parameter: str, detail: str) -> None:
     response = client.post(FAULTS, json=rule)
     message = f"Parameter [{parameter}] value is invalid. {detail}"
     assert (response.status_code, response.json()) == (400, error("CMN-101", message, parameterName=parameter))
+    assert client.get(FAULTS).json() == {"records": []}
+
+
+@pytest.mark.parametrize("field", ["account", "extension"])
+def test_an_empty_id_to_match_is_400_not_a_rule_that_never_fires(client: TestClient, field: str) -> None:
+    response = client.post(FAULTS, json={"effect": "error", field: ""})
+    message = f"Parameter [{field}] value is invalid."
+    assert (response.status_code, response.json()) == (400, error("CMN-101", message, parameterName=field))
+    assert client.get(FAULTS).json() == {"records": []}
 
 
 def test_an_unknown_effect_is_400_naming_the_choices(client: TestClient) -> None:
@@ -217,6 +254,17 @@ def test_in_process_a_connection_effect_raises_connection_dropped(make_client: C
     strict = TestClient(client.app, headers=dict(client.headers))
     with pytest.raises(ConnectionDropped):
         strict.get(EXTENSION, headers={"X-Emulator-Fault": "reset"})
+
+
+def test_a_window_without_a_zone_is_utc_like_the_clock(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")  # not the host's zone: the emulator's clock is UTC
+    time.tzset()
+    try:
+        rule = add(client, effect="error", start="2026-01-01T00:00:10", end="2026-01-01T01:00:00")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert (rule["start"], rule["end"]) == ("2026-01-01T00:00:10.000Z", "2026-01-01T01:00:00.000Z")
 
 
 def test_a_window_on_the_emulators_clock(client: TestClient) -> None:
