@@ -23,7 +23,6 @@ import asyncio
 import contextlib
 import json
 import math
-import re
 import socket
 import struct
 from dataclasses import dataclass, field
@@ -50,7 +49,6 @@ TRANSPORT_EXTENSION = "emulator.transport"  # scope["extensions"][...]["transpor
 HEADER_KEY = HEADER.lower().encode()
 FAULT_KEY = STATE_KEYS["fault"]
 BODY_PEEK = 64 * 1024
-NOT_DIGIT = re.compile(r"\D")
 
 
 class ConnectionDropped(ConnectionError):
@@ -114,7 +112,7 @@ class FaultLayer:
         to = None
         if emulator.faults_need_body and scope["method"] == "POST":
             body, receive = await peek(receive)
-            to = to_number(body)
+            to = to_number(emulator, body)
         facts = RequestFacts(
             scope["method"], scope["path"], operation, params.get("accountId"), params.get("extensionId"), to
         )
@@ -293,12 +291,18 @@ async def peek(receive: Receive) -> tuple[bytes, Receive]:
     return body[:BODY_PEEK], replaying(read, receive)
 
 
-def to_number(body: bytes) -> str | None:
-    """A RingOut body's ``to.phoneNumber`` as ``+`` and its digits; ``None`` when there is none."""
+def to_number(emulator: Emulator, body: bytes) -> str | None:
+    """A RingOut body's ``to.phoneNumber`` in E.164, as the call will dial it (its ``country.id``
+    heeded); ``None`` when there is none."""
     try:
         parsed = json.loads(body)
     except ValueError:
         return None
-    to = parsed.get("to") if isinstance(parsed, dict) else None
+    if not isinstance(parsed, dict):
+        return None
+    to, country = parsed.get("to"), parsed.get("country")
     number = to.get("phoneNumber") if isinstance(to, dict) else None
-    return "+" + NOT_DIGIT.sub("", number) if isinstance(number, str) else None
+    country_id = country.get("id") if isinstance(country, dict) else None
+    if not isinstance(number, str):
+        return None
+    return emulator.dialed_number(number, country_id if isinstance(country_id, str) else None)

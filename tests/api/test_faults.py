@@ -199,6 +199,32 @@ def test_a_rule_on_to_reads_the_body_and_leaves_it_to_the_route(client: TestClie
     assert client.get(EXTENSION).status_code == 200  # no body, no `to`
 
 
+@pytest.mark.parametrize(
+    "to",
+    [
+        {"to": {"phoneNumber": "(650) 555-0100"}},  # national: the account's home country (US)
+        {"to": {"phoneNumber": "650-555-0100"}},
+        {"to": {"phoneNumber": "16505550100"}},
+        {"to": {"phoneNumber": "6505550100"}, "country": {"id": "1"}},
+    ],
+)
+def test_a_rule_on_to_matches_the_number_the_call_would_dial(client: TestClient, to: dict[str, Any]) -> None:
+    add(client, effect="error", to="+16505550100")
+    body = {**SEED_SAMPLE, **to}
+    refused = client.post(RINGOUT, json=body)
+    assert (refused.status_code, refused.json()["errorCode"]) == (503, "CMN-201")
+    assert calls(client) == 0
+    assert client.delete(FAULTS).status_code == 204
+    assert client.post(RINGOUT, json=body).status_code == 200
+    assert client.get("/__emulator/calls").json()["records"][0]["to"] == "+16505550100"
+
+
+def test_a_rule_on_to_reads_a_national_number_in_the_bodys_country(client: TestClient) -> None:
+    add(client, effect="error", to="+442079460000")
+    london = {**SEED_SAMPLE, "to": {"phoneNumber": "020 7946 0000"}, "country": {"id": "224"}}
+    assert client.post(RINGOUT, json=london).status_code == 503
+
+
 def test_the_header_form_faults_one_request(client: TestClient) -> None:
     response = client.post(RINGOUT, json=SEED_SAMPLE, headers={"X-Emulator-Fault": "error; status=503; retryAfter=4"})
     assert (response.status_code, response.headers["retry-after"]) == (503, "4")
