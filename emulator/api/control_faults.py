@@ -109,7 +109,9 @@ def clock_time(when: datetime | None, name: str) -> float | None:
 def header_fault(value: str) -> Fault:
     """``X-Emulator-Fault: <effect>[;name=value...]`` (the body's field names), e.g.
     ``error;status=503;retryAfter=2`` or ``latency;delay=uniform;minMs=100;maxMs=300``."""
-    effect, *params = (part.strip() for part in value[:MAX_HEADER].split(";"))
+    if len(value) > MAX_HEADER:  # cut, it could say something else than was sent
+        raise InvalidParameterDetail(HEADER, detail=f"It must be at most {MAX_HEADER} characters.")
+    effect, *params = (part.strip() for part in value.split(";"))
     fields: dict[str, Any] = {"effect": effect}
     for param in params:
         name, sep, given = param.partition("=")

@@ -240,6 +240,7 @@ def test_the_header_form_faults_one_request(client: TestClient) -> None:
         ("error;status", "Expected name=value, got [status]."),
         ("error;status=418", "status must be one of 500, 502, 503, 504."),
         ("error;colour=red", "Parameter [colour] value is invalid."),
+        ("latency" + ";delay=fixed" * 50 + ";ms=50", "It must be at most 512 characters."),  # not cut before ms
     ],
 )
 def test_a_bad_fault_header_is_400(client: TestClient, header: str, detail: str) -> None:
