@@ -23,6 +23,23 @@ MAX_MS = 60_000
 MAX_HEADER = 512
 HEADER = "X-Emulator-Fault"
 
+# The parameters each effect reads (wire names); ``latency`` also reads its ``delay``'s.
+EFFECT_PARAMETERS: dict[Effect, frozenset[str]] = {
+    Effect.LATENCY: frozenset({"delay"}),
+    Effect.ERROR: frozenset({"status", "retryAfter"}),
+    Effect.THROTTLE: frozenset({"retryAfter"}),
+    Effect.RESET: frozenset(),
+    Effect.EMPTY: frozenset(),
+    Effect.TRUNCATE: frozenset({"keepBytes"}),
+    Effect.DRIBBLE: frozenset({"chunks", "ms"}),
+}
+DELAY_PARAMETERS: dict[Delay, frozenset[str]] = {
+    Delay.FIXED: frozenset({"ms"}),
+    Delay.UNIFORM: frozenset({"minMs", "maxMs"}),
+    Delay.LOGNORMAL: frozenset({"medianMs", "sigma"}),
+}
+PARAMETERS = frozenset().union(*EFFECT_PARAMETERS.values(), *DELAY_PARAMETERS.values())
+
 
 class FaultBody(Body):
     """What happens. ``when`` defaults to ``after`` for ``truncate`` and ``dribble`` (they damage
@@ -42,7 +59,15 @@ class FaultBody(Body):
     keep_bytes: int | None = Field(None, alias="keepBytes", ge=0, le=1_000_000)
 
     def fault(self, where: str | None = None) -> Fault:
-        """The fault; refuses combinations no field's bound catches (naming ``where`` if given)."""
+        """The fault; refuses combinations no field's bound catches (naming ``where`` if given),
+        and a parameter its effect would ignore (``{"effect": "error", "ms": 2000}`` is no slow error)."""
+        reads = EFFECT_PARAMETERS[self.effect]
+        if self.effect is Effect.LATENCY:
+            reads |= DELAY_PARAMETERS[self.delay]
+        given = {type(self).model_fields[name].alias or name for name in self.model_fields_set}
+        if stray := sorted((given & PARAMETERS) - reads):
+            what = f"latency with delay {self.delay.value}" if self.effect is Effect.LATENCY else self.effect.value
+            raise InvalidParameterDetail(where or stray[0], detail=f"{stray[0]} does not apply to {what}.")
         if self.effect is Effect.ERROR and self.status not in ERROR_STATUSES:
             detail = f"status must be one of {', '.join(map(str, ERROR_STATUSES))}."
             raise InvalidParameterDetail(where or "status", detail=detail)

@@ -80,6 +80,13 @@ def test_create_list_delete_clear(client: TestClient) -> None:
         ({"effect": "error", "status": 418}, "status", "status must be one of 500, 502, 503, 504."),
         ({"effect": "truncate", "when": "before"}, "when", "truncate damages a response: when must be 'after'."),
         ({"effect": "latency", "delay": "uniform", "minMs": 5, "maxMs": 1}, "minMs", "minMs must not exceed maxMs."),
+        # a parameter its effect would ignore: no slow error, no delayed reset
+        ({"effect": "error", "ms": 2000}, "ms", "ms does not apply to error."),
+        ({"effect": "reset", "status": 502}, "status", "status does not apply to reset."),
+        ({"effect": "throttle", "status": 503}, "status", "status does not apply to throttle."),
+        ({"effect": "latency", "minMs": 5, "maxMs": 10}, "maxMs", "maxMs does not apply to latency with delay fixed."),
+        ({"effect": "latency", "delay": "uniform", "ms": 5}, "ms", "ms does not apply to latency with delay uniform."),
+        ({"effect": "dribble", "keepBytes": 3}, "keepBytes", "keepBytes does not apply to dribble."),
         # a rule that could never fire is refused, not listed as if it would
         (
             {"effect": "error", "operation": "createRingoutCall"},
@@ -241,6 +248,7 @@ def test_the_header_form_faults_one_request(client: TestClient) -> None:
         ("error;status=418", "status must be one of 500, 502, 503, 504."),
         ("error;colour=red", "Parameter [colour] value is invalid."),
         ("latency" + ";delay=fixed" * 50 + ";ms=50", "It must be at most 512 characters."),  # not cut before ms
+        ("empty;ms=100", "ms does not apply to empty."),
     ],
 )
 def test_a_bad_fault_header_is_400(client: TestClient, header: str, detail: str) -> None:
