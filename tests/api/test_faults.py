@@ -226,6 +226,14 @@ def test_a_rule_on_to_matches_the_number_the_call_would_dial(client: TestClient,
     assert client.get("/__emulator/calls").json()["records"][0]["to"] == "+16505550100"
 
 
+def test_a_rule_on_to_leaves_a_body_too_deep_to_read_to_the_route(client: TestClient) -> None:
+    add(client, effect="error", to="+16505550100")
+    deep = b"[" * 60_000  # json.loads raised RecursionError out of the fault layer: a bare 500
+    response = client.post(RINGOUT, content=deep, headers={"Content-Type": "application/json"})
+    assert (response.status_code, response.json()) == (400, error("CMN-103", "JSON can't be parsed."))
+    assert client.get(FAULTS).json()["records"][0]["seen"] == 0
+
+
 def test_a_rule_on_to_reads_a_national_number_in_the_bodys_country(client: TestClient) -> None:
     add(client, effect="error", to="+442079460000")
     london = {**SEED_SAMPLE, "to": {"phoneNumber": "020 7946 0000"}, "country": {"id": "224"}}
