@@ -76,6 +76,9 @@ class FaultBody(Body):
             raise InvalidParameterDetail(where or "when", detail=detail)
         if self.min_ms > self.max_ms:
             raise InvalidParameterDetail(where or "minMs", detail="minMs must not exceed maxMs.")
+        if self.effect is Effect.DRIBBLE and (self.chunks - 1) * self.ms > MAX_MS:  # bounded like a latency
+            detail = f"A dribble's pauses ((chunks - 1) x ms) must last at most {MAX_MS} ms in all."
+            raise InvalidParameterDetail(where or "ms", detail=detail)
         when = self.when or (When.AFTER if self.effect in BODY_EFFECTS else When.BEFORE)
         return Fault(
             self.effect,

@@ -87,6 +87,12 @@ def test_create_list_delete_clear(client: TestClient) -> None:
         ({"effect": "latency", "minMs": 5, "maxMs": 10}, "maxMs", "maxMs does not apply to latency with delay fixed."),
         ({"effect": "latency", "delay": "uniform", "ms": 5}, "ms", "ms does not apply to latency with delay uniform."),
         ({"effect": "dribble", "keepBytes": 3}, "keepBytes", "keepBytes does not apply to dribble."),
+        # 1,000 chunks 60 s apart held a connection for 16 hours; a latency stops at 60 s
+        (
+            {"effect": "dribble", "chunks": 1000, "ms": 60_000},
+            "ms",
+            "A dribble's pauses ((chunks - 1) x ms) must last at most 60000 ms in all.",
+        ),
         # a rule that could never fire is refused, not listed as if it would
         (
             {"effect": "error", "operation": "createRingoutCall"},
