@@ -45,7 +45,7 @@ from emulator.api import (
 )
 from emulator.api.delivery import DeliveryEngine
 from emulator.api.errors import install_error_handlers
-from emulator.api.faults import FaultLayer
+from emulator.api.faults import Delays, FaultLayer
 from emulator.api.journal import Journal
 from emulator.api.journal_middleware import JournalMiddleware
 from emulator.api.rendered_records import RenderedRecords
@@ -201,7 +201,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.deliveries = DeliveryEngine(settings, sinks)
     app.state.events = events.EventHub()
     install_error_handlers(app, lambda scope: allowed_methods(routes, scope))
-    app.add_middleware(FaultLayer, namespaces=namespaces, routes=routes)  # inside the journal: it sees the fault
+    app.state.fault_delays = delays = Delays()  # ended when the server shuts down (emulator.server)
+    app.add_middleware(FaultLayer, namespaces=namespaces, routes=routes, delays=delays)  # inside the journal
     app.add_middleware(JournalMiddleware, journal=journal, clock=emulator.clock, request_id=emulator.ids.request_id)
     return app
 

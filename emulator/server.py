@@ -20,6 +20,7 @@ from fastapi import FastAPI
 
 from emulator.access_log import mask_access_log
 from emulator.api.events import close_event_streams
+from emulator.api.faults import end_fault_delays
 from emulator.connections import ConnectionLimits, protocol_class
 
 GRACEFUL_SHUTDOWN_SECONDS = 1  # requests in flight get this long after SIGTERM
@@ -74,8 +75,10 @@ class Server(uvicorn.Server):
             self._on_started()
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        """Open dashboard event streams end first (within a tick), so they never hold the exit up."""
+        """Open dashboard event streams (within a tick) and fault delays end first, so they never
+        hold the exit up."""
         close_event_streams(self.config.app)
+        end_fault_delays(self.config.app)
         await super().shutdown(sockets=sockets)
 
 

@@ -6,7 +6,7 @@ Thin: who is calling, the query, one ``Emulator`` method, the JSON (``call_log_j
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 from weakref import WeakKeyDictionary
 
@@ -18,7 +18,7 @@ from starlette.responses import Response
 from emulator.api.call_log_json import extension_uri, list_body, record_json
 from emulator.api.errors import error_body
 from emulator.api.identity import caller_extension, emulator_of
-from emulator.api.inputs import Query, QueryInt, read_query
+from emulator.api.inputs import Instant, Query, QueryInt, read_query
 from emulator.api.rendered_records import RenderedRecords
 from emulator.api.responses import base_url, json_bytes_response, json_response
 from emulator.api.routing import route
@@ -39,12 +39,7 @@ def _per_page(value: object) -> object:
     return MAX_PER_PAGE if value == "max" else value
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 PerPage = Annotated[QueryInt, BeforeValidator(_per_page), Field(ge=1), AfterValidator(lambda n: min(n, MAX_PER_PAGE))]
-When = Annotated[datetime, AfterValidator(_aware)]
 Direction = Literal["Inbound", "Outbound"]
 CallType = Literal["Voice", "Fax"]
 
@@ -58,8 +53,8 @@ class PageQuery(Query):
 
 
 class CallLogQuery(PageQuery):
-    date_from: When | None = Field(None, alias="dateFrom")
-    date_to: When | None = Field(None, alias="dateTo")
+    date_from: Instant | None = Field(None, alias="dateFrom")
+    date_to: Instant | None = Field(None, alias="dateTo")
     phone_number: str | None = Field(None, alias="phoneNumber", pattern=r"^\+?[0-9]{1,15}$")
     session_id: str | None = Field(None, alias="sessionId", min_length=1, max_length=64)
     telephony_session_id: str | None = Field(None, alias="telephonySessionId", min_length=1, max_length=64)

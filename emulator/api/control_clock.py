@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
 from emulator.api.delivery import engine_of
 from emulator.api.identity import emulator_of
-from emulator.api.inputs import Body, read_json
+from emulator.api.inputs import Body, Instant, read_json
 from emulator.api.responses import iso, json_response
 from emulator.api.routing import route
 from emulator.core.call import ClockMode
@@ -25,7 +23,7 @@ class AdvanceBody(Body):
 
 class ClockBody(Body):
     mode: ClockMode | None = None
-    now: datetime | None = None
+    now: Instant | None = None
     speed: float | None = Field(None, gt=0, le=10_000, allow_inf_nan=False)
 
 
@@ -52,7 +50,7 @@ async def update_clock(request: Request) -> Response:
     """``mode`` first (time stays continuous), then ``now`` (manual and poll modes only); nothing
     changes unless the whole request applies."""
     body = await read_json(request, ClockBody)
-    when = None if body.now is None else (body.now if body.now.tzinfo else body.now.replace(tzinfo=UTC)).timestamp()
+    when = None if body.now is None else body.now.timestamp()
     emulator = emulator_of(request)
     emulator.update_clock(body.mode, when, body.speed)
     return clock_json(emulator, await engine_of(request).pump(emulator))

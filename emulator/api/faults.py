@@ -11,7 +11,9 @@ that fires is applied:
 - ``when: after``: the operation runs, its response is held, then the fault hits it (an error or
   a dropped connection instead of it, or it late, truncated or dribbled).
 
-Delays are ``asyncio.sleep``: other requests go on meanwhile. Connection effects need the
+Delays are waits on the event loop: other requests go on meanwhile. When the server begins to shut
+down (``end_fault_delays``) every delay under way ends at once and its request goes on, so none
+holds the exit up until uvicorn cancels it into its own bare 500. Connection effects need the
 connection: ``emulator.connections.GuardedProtocol`` puts its transport in the request's scope
 (``scope["extensions"][TRANSPORT_EXTENSION]``); a reset sets ``SO_LINGER`` 0 and aborts (the
 peer gets an RST), an empty response or a truncated body closes it. Served in-process (no
@@ -21,14 +23,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import math
-import re
 import socket
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic_core import from_json
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -50,7 +52,6 @@ TRANSPORT_EXTENSION = "emulator.transport"  # scope["extensions"][...]["transpor
 HEADER_KEY = HEADER.lower().encode()
 FAULT_KEY = STATE_KEYS["fault"]
 BODY_PEEK = 64 * 1024
-NOT_DIGIT = re.compile(r"\D")
 
 
 class ConnectionDropped(ConnectionError):
@@ -75,14 +76,47 @@ class Held:
         return b"".join(self.body)
 
 
+class Delays:
+    """The fault delays under way; ``end`` cuts them all short, and any begun after it (server
+    shutdown)."""
+
+    def __init__(self) -> None:
+        self.ended = False
+        self._wakers: set[asyncio.Future[None]] = set()
+
+    def end(self) -> None:
+        self.ended = True
+        for waker in self._wakers:
+            if not waker.done():
+                waker.set_result(None)
+
+    @contextlib.contextmanager
+    def waker(self) -> Iterator[asyncio.Future[None]]:
+        """A future done once the delays end (already done if they have)."""
+        waker: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if self.ended:
+            waker.set_result(None)
+        self._wakers.add(waker)
+        try:
+            yield waker
+        finally:
+            self._wakers.discard(waker)
+
+    async def sleep(self, seconds: float) -> None:
+        """``seconds``, or less if the delays end meanwhile."""
+        with self.waker() as waker:
+            await asyncio.wait((waker,), timeout=seconds)
+
+
 class FaultLayer:
     """Each namespace's fault rules fire for its requests only (``emulator.core.namespaces``): while
     accounts were created, the request's namespace is read from its ``Authorization`` header."""
 
-    def __init__(self, app: ASGIApp, namespaces: Namespaces, routes: list[BaseRoute]) -> None:
+    def __init__(self, app: ASGIApp, namespaces: Namespaces, routes: list[BaseRoute], delays: Delays) -> None:
         self.app = app
         self.namespaces = namespaces
         self.routes = [made for made in routes if isinstance(made, Route)]
+        self.delays = delays
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIX):
@@ -114,7 +148,7 @@ class FaultLayer:
         to = None
         if emulator.faults_need_body and scope["method"] == "POST":
             body, receive = await peek(receive)
-            to = to_number(body)
+            to = to_number(emulator, body)
         facts = RequestFacts(
             scope["method"], scope["path"], operation, params.get("accountId"), params.get("extensionId"), to
         )
@@ -133,7 +167,7 @@ class FaultLayer:
     ) -> None:
         if fault.when is When.BEFORE:
             if fault.effect is Effect.LATENCY:
-                resumed = await pause(emulator.fault_delay(fault), receive)
+                resumed = await pause(emulator.fault_delay(fault), receive, self.delays)
                 if resumed is not None:
                     await self.app(scope, resumed, send)
                 return
@@ -142,7 +176,7 @@ class FaultLayer:
         held = Held()
         await self.app(scope, receive, held.send)
         if fault.effect is Effect.LATENCY:
-            if await pause(emulator.fault_delay(fault), receive) is not None:
+            if await pause(emulator.fault_delay(fault), receive, self.delays) is not None:
                 await replay(held, send)
             return
         await self._strike(emulator, fault, rule_id, scope, receive, send, held)
@@ -177,7 +211,7 @@ class FaultLayer:
             await send({"type": "http.response.body", "body": content[: max(keep, 0)], "more_body": True})
             await drop(scope, receive, reset=False)
         else:  # DRIBBLE
-            await dribble(held, send, fault.chunks, fault.ms / 1000)
+            await dribble(held, send, fault.chunks, fault.ms / 1000, self.delays)
 
     def _throttled_bucket(self, emulator: Emulator, scope: Scope) -> Bucket:
         """A bucket with nothing left, for the ``X-Rate-Limit-*`` headers of the route's group."""
@@ -187,6 +221,14 @@ class FaultLayer:
         bucket = Bucket(("fault", "fault", policy.name), policy)
         bucket.penalty_until = math.inf  # remaining: 0
         return bucket
+
+
+def end_fault_delays(app: Any) -> None:
+    """Ends every fault delay under way, and any begun later (call it when the server begins to
+    shut down)."""
+    delays = getattr(app.state, "fault_delays", None)
+    if delays is not None:
+        delays.end()
 
 
 def request_namespace(namespaces: Namespaces, scope: Scope) -> Emulator:
@@ -221,7 +263,7 @@ async def replay(held: Held, send: Send) -> None:
     await send({"type": "http.response.body", "body": held.content})
 
 
-async def dribble(held: Held, send: Send, chunks: int, pause: float) -> None:
+async def dribble(held: Held, send: Send, chunks: int, pause: float, delays: Delays) -> None:
     """The body in ``chunks`` parts (its declared length unchanged), ``pause`` seconds apart."""
     content = held.content
     size = max(math.ceil(len(content) / chunks), 1)
@@ -229,7 +271,7 @@ async def dribble(held: Held, send: Send, chunks: int, pause: float) -> None:
     await send(start_of(held))
     for index, part in enumerate(parts):
         if index:
-            await asyncio.sleep(pause)
+            await delays.sleep(pause)
         await send({"type": "http.response.body", "body": part, "more_body": index < len(parts) - 1})
 
 
@@ -250,21 +292,23 @@ async def drop(scope: Scope, receive: Receive, *, reset: bool) -> None:
         pass
 
 
-async def pause(seconds: float, receive: Receive) -> Receive | None:
-    """Wait ``seconds`` unless the client goes first (then ``None``: nobody is left to answer,
-    and a server shutting down has no sleeping request to cancel). What the request sent
+async def pause(seconds: float, receive: Receive, delays: Delays) -> Receive | None:
+    """Wait ``seconds`` unless the client goes first (then ``None``: nobody is left to answer) or
+    the delays end (server shutdown: the request goes on at once). What the request sent
     meanwhile is kept: the ``receive`` returned replays it."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     read: list[Message] = []
-    while (left := deadline - loop.time()) > 0:
-        try:
-            message = await asyncio.wait_for(receive(), left)
-        except TimeoutError:
-            break
-        if message["type"] == "http.disconnect":
-            return None
-        read.append(message)
+    with delays.waker() as ended:
+        while not ended.done() and (left := deadline - loop.time()) > 0:
+            message = asyncio.ensure_future(receive())
+            await asyncio.wait((message, ended), timeout=left, return_when=asyncio.FIRST_COMPLETED)
+            if not message.done():
+                message.cancel()
+                break
+            if message.result()["type"] == "http.disconnect":
+                return None
+            read.append(message.result())
     return replaying(read, receive)
 
 
@@ -293,12 +337,18 @@ async def peek(receive: Receive) -> tuple[bytes, Receive]:
     return body[:BODY_PEEK], replaying(read, receive)
 
 
-def to_number(body: bytes) -> str | None:
-    """A RingOut body's ``to.phoneNumber`` as ``+`` and its digits; ``None`` when there is none."""
+def to_number(emulator: Emulator, body: bytes) -> str | None:
+    """A RingOut body's ``to.phoneNumber`` in E.164, as the call will dial it (its ``country.id``
+    heeded); ``None`` when there is none."""
     try:
-        parsed = json.loads(body)
-    except ValueError:
+        parsed = from_json(body)  # its nesting bound (200) holds while it parses: no RecursionError
+    except ValueError:  # not JSON, too deep: the route answers it
         return None
-    to = parsed.get("to") if isinstance(parsed, dict) else None
+    if not isinstance(parsed, dict):
+        return None
+    to, country = parsed.get("to"), parsed.get("country")
     number = to.get("phoneNumber") if isinstance(to, dict) else None
-    return "+" + NOT_DIGIT.sub("", number) if isinstance(number, str) else None
+    country_id = country.get("id") if isinstance(country, dict) else None
+    if not isinstance(number, str):
+        return None
+    return emulator.dialed_number(number, country_id if isinstance(country_id, str) else None)

@@ -11,6 +11,7 @@ over the limit, its middleware replaces *whatever* the route answers with a ``te
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any, TypeVar, cast
 
@@ -64,6 +65,14 @@ def _e164(value: str) -> str:
 
 E164 = Annotated[str, AfterValidator(_e164)]
 """A phone number given in E.164 (``+16505550100``), normalised."""
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+Instant = Annotated[datetime, AfterValidator(_utc)]
+"""An ISO 8601 date-time; one written without a zone is UTC (the emulator's clock is UTC)."""
 
 INTEGER = re.compile(r"[+-]?[0-9]{1,18}")  # ASCII digits only; 18 of them fit in 64 bits
 

@@ -7,7 +7,10 @@ Per app (the client id a request was counted for; requests that never got that f
 missing token, are the pseudo-app ``unidentified``, judged on the 4xx criterion only): requests,
 successes and 4xx per endpoint (operationId, or ``METHOD path`` for no route), every 429 with its
 bucket and time, and the peak use of each bucket in any window as a share of its current limit.
-The journal is bounded: ``coverage`` says which requests the report saw."""
+The journal is bounded: ``coverage`` says which requests the report saw. A request whose answer an
+injected fault replaced or broke (``emulator.api.faults``: an error, a throttle, a dropped or cut
+connection) is the test's doing, not the app's: counted in ``coverage.injected``, not judged; a
+delayed or dribbled answer is whole, and judged."""
 
 from __future__ import annotations
 
@@ -19,11 +22,13 @@ from typing import Any
 from emulator.api.journal import JournalEntry
 from emulator.api.rate_limits import APP_KEY, BUCKET_KEY, REFUSED_KEY, seconds
 from emulator.api.responses import iso
+from emulator.core.faults import Effect
 from emulator.core.rate_limits import OPERATION_GROUPS, Bucket, BucketKey, Group, Policy
 
 MAX_4XX_RATE = 0.05
 MIN_SUCCESSES = 5
 UNIDENTIFIED = "unidentified"
+WHOLE_ANSWER = frozenset({Effect.LATENCY.value, Effect.DRIBBLE.value})  # faults after which the app got the answer
 READY, NOT_READY = "ready", "not ready"
 # what a bucket's requests were, in words (the report's advice lines)
 DOING = {
@@ -101,16 +106,24 @@ def peak(times: list[float], window: float) -> tuple[int, float]:
     return best, at
 
 
+def injected(entry: JournalEntry) -> bool:
+    """An injected fault replaced or broke the request's answer."""
+    fault = entry.noted("fault")
+    return fault is not None and fault["effect"] not in WHOLE_ANSWER
+
+
 def report(entries: list[JournalEntry], size: int, policies: Mapping[Group, Policy], now: float) -> dict[str, Any]:
-    apps = [app_report(name, use, policies) for name, use in sorted(collect(entries).items())]
+    judged = [entry for entry in entries if not injected(entry)]
+    apps = [app_report(name, use, policies) for name, use in sorted(collect(judged).items())]
     dropped = entries[0].seq - 1 if entries else 0
     coverage = {
         "journalSize": size,
         "requests": len(entries),
         "dropped": dropped,
+        "injected": (faulted := len(entries) - len(judged)),
         "from": iso(entries[0].at) if entries else None,
         "until": iso(now),
-        "note": coverage_note(size, len(entries), dropped),
+        "note": coverage_note(size, len(entries), dropped, faulted),
     }
     failures = [f"{app['app']}: {line}" for app in apps for line in app["failures"]]
     if size == 0:
@@ -120,13 +133,17 @@ def report(entries: list[JournalEntry], size: int, policies: Mapping[Group, Poli
     return {"verdict": verdict, "criteria": criteria, "coverage": coverage, "failures": failures, "apps": apps}
 
 
-def coverage_note(size: int, held: int, dropped: int) -> str:
+def coverage_note(size: int, held: int, dropped: int, faulted: int) -> str:
     if dropped:
-        return (
+        note = (
             f"the journal keeps the last {size} requests: the {dropped} before them (since the last reset) are not "
             "covered; raise JOURNAL_SIZE to judge them all"
         )
-    return f"every request since the last reset ({held})"
+    else:
+        note = f"every request since the last reset ({held})"
+    if faulted:
+        note += f"; {faulted} answered by an injected fault, not judged"
+    return note
 
 
 def app_report(name: str, use: AppUse, policies: Mapping[Group, Policy]) -> dict[str, Any]:

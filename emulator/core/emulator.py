@@ -33,7 +33,7 @@ from emulator.core.legs import Leg, LegAction
 from emulator.core.magic_numbers import MagicTable
 from emulator.core.notifier import Notifier
 from emulator.core.oauth import OAuthServer
-from emulator.core.phone import Validation
+from emulator.core.phone import PhoneNumberError, Validation, region_for_country_id, to_e164
 from emulator.core.rate_limits import Bucket, Group, Policy, RateLimitConfig, RateLimiter, RateLimitMode
 from emulator.core.rules import MAX_RULES, Match, Rule, RuleBook, RuleBookFull
 from emulator.core.scenario import Scenario, check_name
@@ -525,6 +525,15 @@ class Emulator(Subscribing):
     @property
     def faults_need_body(self) -> bool:
         return self.faults.needs_body
+
+    def dialed_number(self, raw: str, country_id: str | None) -> str | None:
+        """The E.164 number a RingOut body's ``to`` (``raw``) dials, read as a call reads it: in the
+        body's ``country.id`` or the default account's home country. None when it is no number."""
+        region = None if country_id is None else region_for_country_id(country_id)
+        try:
+            return to_e164(raw, region or self.home_country(self.directory.default_extension))
+        except PhoneNumberError:
+            return None
 
 
 def _add(book: RuleBook, what: str, name: str, match: Match, times: int | None) -> Rule:

@@ -3,6 +3,7 @@ after, the header form, matching by operation and ``to``, the journal mark, the 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -79,12 +80,61 @@ def test_create_list_delete_clear(client: TestClient) -> None:
         ({"effect": "error", "status": 418}, "status", "status must be one of 500, 502, 503, 504."),
         ({"effect": "truncate", "when": "before"}, "when", "truncate damages a response: when must be 'after'."),
         ({"effect": "latency", "delay": "uniform", "minMs": 5, "maxMs": 1}, "minMs", "minMs must not exceed maxMs."),
+        # a parameter its effect would ignore: no slow error, no delayed reset
+        ({"effect": "error", "ms": 2000}, "ms", "ms does not apply to error."),
+        ({"effect": "reset", "status": 502}, "status", "status does not apply to reset."),
+        ({"effect": "throttle", "status": 503}, "status", "status does not apply to throttle."),
+        ({"effect": "latency", "minMs": 5, "maxMs": 10}, "maxMs", "maxMs does not apply to latency with delay fixed."),
+        ({"effect": "latency", "delay": "uniform", "ms": 5}, "ms", "ms does not apply to latency with delay uniform."),
+        ({"effect": "dribble", "keepBytes": 3}, "keepBytes", "keepBytes does not apply to dribble."),
+        # 1,000 chunks 60 s apart held a connection for 16 hours; a latency stops at 60 s
+        (
+            {"effect": "dribble", "chunks": 1000, "ms": 60_000},
+            "ms",
+            "A dribble's pauses ((chunks - 1) x ms) must last at most 60000 ms in all.",
+        ),
+        # a rule that could never fire is refused, not listed as if it would
+        (
+            {"effect": "error", "operation": "createRingoutCall"},
+            "operation",
+            "Not an operationId of the platform's routes (see openapi.yaml), e.g. createRingOutCall.",
+        ),
+        (
+            {"effect": "error", "start": "2026-01-02T00:00:00Z", "end": "2026-01-01T00:00:00Z"},
+            "end",
+            "end must be later than start.",
+        ),
+        (
+            {"effect": "error", "start": "2026-01-01T00:00:00Z", "end": "2026-01-01T00:00:00Z"},
+            "end",
+            "end must be later than start.",
+        ),
+        # datetime's own range ends sooner than these: they once raised out of the route (a bare 500)
+        (
+            {"effect": "error", "start": "0001-01-01T00:00:00"},
+            "start",
+            "It must be within 1970-01-01T00:00:00Z .. 9000-01-01T00:00:00Z.",
+        ),
+        (
+            {"effect": "error", "end": "9999-12-31T23:59:59Z"},
+            "end",
+            "It must be within 1970-01-01T00:00:00Z .. 9000-01-01T00:00:00Z.",
+        ),
     ],
 )
 def test_a_rule_that_cannot_apply_is_400(client: TestClient, rule: dict[str, Any], parameter: str, detail: str) -> None:
     response = client.post(FAULTS, json=rule)
     message = f"Parameter [{parameter}] value is invalid. {detail}"
     assert (response.status_code, response.json()) == (400, error("CMN-101", message, parameterName=parameter))
+    assert client.get(FAULTS).json() == {"records": []}
+
+
+@pytest.mark.parametrize("field", ["account", "extension"])
+def test_an_empty_id_to_match_is_400_not_a_rule_that_never_fires(client: TestClient, field: str) -> None:
+    response = client.post(FAULTS, json={"effect": "error", field: ""})
+    message = f"Parameter [{field}] value is invalid."
+    assert (response.status_code, response.json()) == (400, error("CMN-101", message, parameterName=field))
+    assert client.get(FAULTS).json() == {"records": []}
 
 
 def test_an_unknown_effect_is_400_naming_the_choices(client: TestClient) -> None:
@@ -162,6 +212,40 @@ def test_a_rule_on_to_reads_the_body_and_leaves_it_to_the_route(client: TestClie
     assert client.get(EXTENSION).status_code == 200  # no body, no `to`
 
 
+@pytest.mark.parametrize(
+    "to",
+    [
+        {"to": {"phoneNumber": "(650) 555-0100"}},  # national: the account's home country (US)
+        {"to": {"phoneNumber": "650-555-0100"}},
+        {"to": {"phoneNumber": "16505550100"}},
+        {"to": {"phoneNumber": "6505550100"}, "country": {"id": "1"}},
+    ],
+)
+def test_a_rule_on_to_matches_the_number_the_call_would_dial(client: TestClient, to: dict[str, Any]) -> None:
+    add(client, effect="error", to="+16505550100")
+    body = {**SEED_SAMPLE, **to}
+    refused = client.post(RINGOUT, json=body)
+    assert (refused.status_code, refused.json()["errorCode"]) == (503, "CMN-201")
+    assert calls(client) == 0
+    assert client.delete(FAULTS).status_code == 204
+    assert client.post(RINGOUT, json=body).status_code == 200
+    assert client.get("/__emulator/calls").json()["records"][0]["to"] == "+16505550100"
+
+
+def test_a_rule_on_to_leaves_a_body_too_deep_to_read_to_the_route(client: TestClient) -> None:
+    add(client, effect="error", to="+16505550100")
+    deep = b"[" * 60_000  # json.loads raised RecursionError out of the fault layer: a bare 500
+    response = client.post(RINGOUT, content=deep, headers={"Content-Type": "application/json"})
+    assert (response.status_code, response.json()) == (400, error("CMN-103", "JSON can't be parsed."))
+    assert client.get(FAULTS).json()["records"][0]["seen"] == 0
+
+
+def test_a_rule_on_to_reads_a_national_number_in_the_bodys_country(client: TestClient) -> None:
+    add(client, effect="error", to="+442079460000")
+    london = {**SEED_SAMPLE, "to": {"phoneNumber": "020 7946 0000"}, "country": {"id": "224"}}
+    assert client.post(RINGOUT, json=london).status_code == 503
+
+
 def test_the_header_form_faults_one_request(client: TestClient) -> None:
     response = client.post(RINGOUT, json=SEED_SAMPLE, headers={"X-Emulator-Fault": "error; status=503; retryAfter=4"})
     assert (response.status_code, response.headers["retry-after"]) == (503, "4")
@@ -177,6 +261,8 @@ def test_the_header_form_faults_one_request(client: TestClient) -> None:
         ("error;status", "Expected name=value, got [status]."),
         ("error;status=418", "status must be one of 500, 502, 503, 504."),
         ("error;colour=red", "Parameter [colour] value is invalid."),
+        ("latency" + ";delay=fixed" * 50 + ";ms=50", "It must be at most 512 characters."),  # not cut before ms
+        ("empty;ms=100", "ms does not apply to empty."),
     ],
 )
 def test_a_bad_fault_header_is_400(client: TestClient, header: str, detail: str) -> None:
@@ -217,6 +303,17 @@ def test_in_process_a_connection_effect_raises_connection_dropped(make_client: C
     strict = TestClient(client.app, headers=dict(client.headers))
     with pytest.raises(ConnectionDropped):
         strict.get(EXTENSION, headers={"X-Emulator-Fault": "reset"})
+
+
+def test_a_window_without_a_zone_is_utc_like_the_clock(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")  # not the host's zone: the emulator's clock is UTC
+    time.tzset()
+    try:
+        rule = add(client, effect="error", start="2026-01-01T00:00:10", end="2026-01-01T01:00:00")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert (rule["start"], rule["end"]) == ("2026-01-01T00:00:10.000Z", "2026-01-01T01:00:00.000Z")
 
 
 def test_a_window_on_the_emulators_clock(client: TestClient) -> None:

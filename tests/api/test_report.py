@@ -105,6 +105,7 @@ def test_a_well_behaved_app_is_ready(make_client: Callable[..., TestClient], man
         "journalSize": 1000,
         "requests": 11,
         "dropped": 0,
+        "injected": 0,
         "from": "2026-01-01T00:00:00.000Z",
         "until": "2026-01-01T00:00:20.000Z",
         "note": "every request since the last reset (11)",
@@ -158,3 +159,24 @@ def test_after_a_journal_reset_the_report_starts_again(make_client: Callable[...
     assert client.post("/__emulator/reset", json={"scopes": ["journal"]}).status_code == 200
     report = client.get(REPORT).json()
     assert (report["verdict"], report["apps"], report["coverage"]["requests"]) == ("ready", [], 0)
+
+
+def test_an_injected_fault_is_the_tests_doing_not_the_apps(make_client: Callable[..., TestClient]) -> None:
+    client = logged_in(make_client)
+    faults = [{"effect": "throttle", "times": 1}, {"effect": "error", "status": 503, "when": "after", "times": 1}]
+    for rule in faults:
+        assert client.post("/__emulator/faults", json={**rule, "operation": "createRingOutCall"}).status_code == 201
+    assert [client.post(RATE, json=SEED_SAMPLE).status_code for _ in range(6)] == [429, 503] + [200] * 4
+    delayed = client.post(RATE, json=SEED_SAMPLE, headers={"X-Emulator-Fault": "latency;ms=1"})
+    assert delayed.status_code == 200  # a delayed answer is whole: judged like any other
+    report = client.get(REPORT).json()
+    assert (report["verdict"], report["failures"]) == ("ready", [])
+    assert (report["coverage"]["requests"], report["coverage"]["injected"]) == (8, 2)
+    assert (
+        report["coverage"]["note"]
+        == "every request since the last reset (8); 2 answered by an injected fault, not judged"
+    )
+    (app,) = report["apps"]
+    create = next(e for e in app["endpoints"] if e["endpoint"] == "createRingOutCall")
+    assert (create["requests"], create["statuses"], app["throttled"]) == (5, {"200": 5}, [])
+    assert {b["user"] for b in app["buckets"]} == {"400131560009"}  # no bucket made up for the injected 429

@@ -347,6 +347,21 @@ def test_a_fault_rule_shows_its_hits_live_and_is_deleted_from_the_page(page: Pag
     assert emulator.messages == []
 
 
+def test_the_journal_marks_a_request_a_fault_was_injected_into(page: Page, emulator: Running) -> None:
+    rule = {"effect": "error", "status": 502, "operation": "readAccountInfo"}
+    assert emulator.control("POST", "/faults", json=rule).status_code == 201
+    assert emulator.http.get("/restapi/v1.0/account/~").status_code == 502
+    delayed = {"X-Emulator-Fault": "latency;ms=1"}
+    assert emulator.http.get("/restapi/v1.0/account/~/extension/~", headers=delayed).status_code == 200
+    marks = page.locator("#journal-rows .chip.fault")  # the app's login before them has none
+    expect(marks).to_have_count(2)
+    header, by_rule = marks.nth(0), marks.nth(1)  # newest first
+    expect(by_rule).to_have_text("fault: error, injected by fault rule 1, before the operation")
+    expect(by_rule).to_have_attribute("title", "Injected by fault rule 1 (before the operation)")
+    expect(header).to_have_attribute("title", "Injected by the X-Emulator-Fault header (before the operation)")
+    assert emulator.messages == []
+
+
 def test_every_fault_rule_is_deleted_from_the_keyboard(page: Page, emulator: Running) -> None:
     for effect in ("empty", "reset"):
         assert emulator.control("POST", "/faults", json={"effect": effect}).status_code == 201

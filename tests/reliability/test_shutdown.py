@@ -10,9 +10,11 @@ import socket
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from tests.conftest import RINGOUT, SEED_SAMPLE
+from tests.eventually import eventually
 from tests.reliability.process import Emulator, running_emulator
 
 SECRET = "Bearer s3cret-token-that-must-not-be-logged"
@@ -136,3 +138,34 @@ def test_open_websockets_are_closed_and_the_server_exits_0_within_2_s(emulator: 
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 1012
     assert emulator.proc.wait(timeout=2) == 0
     assert time.monotonic() - started <= 2
+
+
+def test_fault_delays_under_way_end_at_once_and_their_requests_are_answered(emulator: Emulator) -> None:
+    """A 30 s latency (before and after the operation) and a dribble with 20 s pauses are in flight:
+    SIGTERM ends the delays, each request gets its whole answer and the server exits as fast as
+    an idle one; uvicorn never cancels one into its own text/plain 500 with a traceback."""
+    control = httpx.Client(base_url=f"http://127.0.0.1:{emulator.port}/__emulator", timeout=5)
+    rules = [
+        {"effect": "latency", "ms": 30_000},
+        {"effect": "latency", "ms": 30_000, "when": "after"},
+        {"effect": "dribble", "chunks": 3, "ms": 20_000},
+    ]
+    for rule in rules:  # each fires once, in order: one per request
+        assert control.post("/faults", json={**rule, "operation": "readAccountInfo", "times": 1}).status_code == 201
+    request = b"GET /restapi/v1.0/account/~ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer x\r\nConnection: close\r\n\r\n"
+    socks = [socket.create_connection(("127.0.0.1", emulator.port), timeout=5) for _ in rules]
+    for sock in socks:
+        sock.sendall(request)
+    assert eventually(lambda: [r["hits"] for r in control.get("/faults").json()["records"]] == [1, 1, 1])
+    started = time.monotonic()
+    emulator.proc.send_signal(signal.SIGTERM)
+    answers = []
+    for sock in socks:
+        with sock:
+            answers.append(_read_response(sock))
+    assert emulator.proc.wait(timeout=2) == 0
+    assert time.monotonic() - started <= 2
+    for status_line, body in answers:
+        assert status_line == "HTTP/1.1 200 OK"
+        assert json.loads(body)["id"]
+    assert "Traceback" not in emulator.log()

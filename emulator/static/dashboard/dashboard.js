@@ -512,7 +512,7 @@
       h("td", {}, h("time", { datetime: entry.at }, clockTime(entry.at))),
       h("td", {}, h("span", { class: `method m-${entry.method}` }, entry.method)),
       h("td", { class: "path" }, entry.path),
-      h("td", {}, h("span", { class: `code c-${String(entry.status)[0]}` }, String(entry.status))),
+      h("td", { class: "nowrap" }, h("span", { class: `code c-${String(entry.status)[0]}` }, String(entry.status)), faultMark(entry.fault)),
       h("td", { class: "nowrap" }, entry.scenario ? h("span", {}, entry.scenario, h("span", { class: "muted" }, ` · ${entry.scenarioSource}`)) : ""),
       h("td", { class: "call-id" }, entry.callId ? h("button", {
         type: "button",
@@ -530,6 +530,14 @@
           h("div", {}, h("h3", {}, "Headers (masked)"), h("table", { class: "pairs" }, h("tbody", {}, pairs(entry.headers))))),
         entry.to || entry.from ? h("p", { class: "muted" }, `from ${entry.from || "?"} to ${entry.to || "?"}`) : ""));
     return [row, detail];
+  }
+
+  // An injected fault's mark on its request: which effect, when, and which rule (or the header).
+  function faultMark(fault) {
+    if (!fault) return "";
+    const by = fault.rule ? `fault rule ${fault.rule}` : "the X-Emulator-Fault header";
+    return h("span", { class: "chip fault", title: `Injected by ${by} (${fault.when} the operation)` },
+      `fault: ${fault.effect}`, h("span", { class: "visually-hidden" }, `, injected by ${by}, ${fault.when} the operation`));
   }
 
   function filterByCall(callId) {
