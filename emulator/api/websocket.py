@@ -142,7 +142,7 @@ async def answer_frame(
         return error_frame(header.messageId, WsMalformedMessage(detail="expected a ClientRequest or a Heartbeat"))
     method, path = header.method.upper(), header.path.split("?", 1)[0]
     try:
-        if path.rstrip("/") == SUBSCRIPTION or ITEM.match(path):
+        if (method == "POST" and path.rstrip("/") == SUBSCRIPTION) or ITEM.match(path):  # the socket's own
             status, headers, reply = await _subscription_request(websocket, emulator, found, method, path, body)
         else:
             status, headers, reply = await _rest(websocket, found, method, path, header, body)

@@ -446,6 +446,31 @@ def test_rest_over_websocket_acts_as_the_sockets_session(server: EmulatorServer)
     run(test)
 
 
+def test_listing_subscriptions_over_websocket_is_rest(server: EmulatorServer) -> None:
+    """Only POST creates the socket's subscription: ``GET /restapi/v1.0/subscription`` (what
+    ``@rc-ex/ws`` sends for ``subscription().list()`` with ``restOverWebSocket``) is REST, as the
+    socket's session: the list, with the socket's own subscription in it (it was 404 CMN-102)."""
+
+    async def test() -> None:
+        async with client(server) as user, await connect(await user.ws_token()) as socket:
+            await recv(socket)
+            header, created = await send(socket, *create())
+            assert header["status"] == 200
+            request = {
+                "type": "ClientRequest",
+                "messageId": "l1",
+                "method": "GET",
+                "path": "/restapi/v1.0/subscription",
+            }
+            header, body = await send(socket, request)
+            assert (header["type"], header["messageId"], header["status"]) == ("ClientRequest", "l1", 200)
+            assert [(r["id"], r["deliveryMode"]["transportType"]) for r in body["records"]] == [
+                (created["id"], "WebSocket")
+            ]
+
+    run(test)
+
+
 def test_reset_closes_the_sockets(server: EmulatorServer) -> None:
     async def test() -> None:
         async with client(server) as user:
