@@ -49,6 +49,8 @@ DAY = 86_400
 LENIENT = "lenient"  # the token REST over WebSocket presents for lenient mode's token-less session
 CLOSE_REFUSED = 4401  # the socket is refused (bad token, too many connections): after an Error frame
 Filter = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+HeaderName = Annotated[str, StringConstraints(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}$")]  # an RFC 9110 token
+HeaderValue = Annotated[str, StringConstraints(pattern=r"^[\t\x20-\x7e]*$", max_length=4096)]  # visible ASCII
 _LENIENT = ConfigDict(extra="ignore", defer_build=True)
 
 
@@ -58,7 +60,7 @@ class Header(BaseModel):
     messageId: Annotated[str, StringConstraints(max_length=256)] | None = None
     method: Annotated[str, StringConstraints(max_length=16)] | None = None
     path: Annotated[str, StringConstraints(max_length=2048)] | None = None
-    headers: dict[str, Annotated[str, StringConstraints(max_length=4096)]] | None = None
+    headers: dict[HeaderName, HeaderValue] | None = None  # HTTP's own rules: they become a request's
     query: dict[str, Any] | None = None
 
 

@@ -255,6 +255,31 @@ def test_heartbeat_is_echoed_and_malformed_frames_answer_errors(server: Emulator
     run(test)
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [{"X-Name": "caf\u00e9"}, {"Caf\u00e9": "v"}, {"Bad Name": "v"}, {"X-A": "v\r\nX-B: injected"}, {"": "v"}],
+)
+def test_request_headers_no_http_request_could_carry_are_malformed(
+    server: EmulatorServer, headers: dict[str, str]
+) -> None:
+    """A REST-over-WebSocket frame's ``headers`` become an HTTP request's: a non-ASCII name or
+    value used to raise UnicodeEncodeError in the socket's task (a traceback, the socket dropped
+    without a close frame); now it is WSG-808 and the socket keeps serving."""
+
+    async def test() -> None:
+        async with client(server) as user, await connect(await user.ws_token()) as socket:
+            await recv(socket)
+            request = {"type": "ClientRequest", "messageId": "h", "method": "GET", "path": RINGOUT, "headers": headers}
+            assert await send(socket, request) == [
+                {"type": "Error", "status": 400, "headers": {}},
+                {"errorCode": "WSG-808", "message": "Malformed message: invalid header"},
+            ]
+            beat = {"type": "Heartbeat", "messageId": "after"}
+            assert await send(socket, beat) == [beat]
+
+    run(test)
+
+
 # --- subscriptions and notifications ------------------------------------------------------------
 
 
