@@ -139,8 +139,8 @@ def test_a_receiver_that_times_out_is_blacklisted(http: httpx.Client, hook: tupl
 def dripping() -> Iterator[tuple[str, dict[str, bool]]]:
     """A receiver that answers the handshake properly (unless ``drip["handshake"]``), then answers
     each notification with ``200`` and one header line every 0.1 s for 10 s: each read is quick,
-    the whole answer is not."""
-    drip = {"handshake": False}
+    the whole answer is not (or, with ``drip["endless_body"]``, ``200`` and a body without end)."""
+    drip = {"handshake": False, "endless_body": False}
     stop = threading.Event()
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -156,6 +156,11 @@ def dripping() -> Iterator[tuple[str, dict[str, bool]]]:
                 if line.lower().startswith("validation-token:")
             ]
             try:
+                if drip["endless_body"] and not token:  # 200 at once, then a chunked body that never ends
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    while not stop.is_set():
+                        conn.sendall(b"10000\r\n" + b"x" * 0x10000 + b"\r\n")
+                    return
                 if token and not drip["handshake"]:
                     conn.sendall(
                         f"HTTP/1.1 200 OK\r\nValidation-Token: {token[0]}\r\nContent-Length: 0\r\n\r\n".encode()
@@ -208,3 +213,17 @@ def test_a_dripping_delivery_is_cut_at_the_timeout(http: httpx.Client, dripping:
     assert [(r["kind"], r["ok"], r["error"]) for r in log] == [
         ("notification", False, "I/O operation is failed. Details: [Read timed out]")
     ] * 4
+
+
+def test_a_delivery_answer_is_its_status_not_its_body(
+    http: httpx.Client, dripping: tuple[str, dict[str, bool]]
+) -> None:
+    """A receiver that answers 200 and then streams a body without end: the delivery is a success
+    at the status line. (The whole body used to be read into memory until the timeout cut it, and
+    the delivery was logged as failed.)"""
+    address, drip = dripping
+    drip["endless_body"] = True
+    subscription = http.post(PATH, json=webhook(address)).json()
+    assert http.post(RINGOUT, json={"to": {"phoneNumber": "+16505550199"}}, timeout=10).status_code == 200
+    log = http.get("/__emulator/deliveries", params={"subscriptionId": subscription["id"]}).json()["records"]
+    assert [(r["kind"], r["ok"], r["statusCode"], r["error"]) for r in log] == [("notification", True, 200, None)]
