@@ -12,7 +12,7 @@ forgets it once it ended)."""
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from emulator.core.call import ClockMode, RingOutCall
 from emulator.core.event_filters import PRESENCE, TELEPHONY, EventFilter
@@ -90,7 +90,23 @@ class Notifier:
             elif (step := self._next_step(call, now)) is not None:
                 self._push(step, call_id)
         notices.sort(key=lambda notice: notice.at)  # stable: per call, per session order kept
-        return notices
+        return self._sequenced(notices)
+
+    def _sequenced(self, notices: list[Notice]) -> list[Notice]:
+        """The notices with somewhere to go, each presence one numbered by its extension's counter
+        in time order (calls are visited in heap order: two calls' events in one batch interleave
+        only once sorted). Every presence event counts, delivered or not."""
+        numbered: list[Notice] = []
+        counters = self._presence_sequence
+        for notice in notices:
+            if isinstance(notice.event, PresenceEvent):
+                extension_id = notice.call.extension_id
+                counters[extension_id] = counters.get(extension_id, 0) + 1
+                if notice.targets:
+                    numbered.append(replace(notice, presence_sequence=counters[extension_id]))
+            elif notice.targets:
+                numbered.append(notice)
+        return numbered
 
     def clear(self) -> None:
         self._tracked.clear()
@@ -105,13 +121,11 @@ class Notifier:
         for party in events.parties[tracked.parties_sent :]:
             targets = tuple(store.matching(call.account_id, call.extension_id, TELEPHONY, party.at))
             found.append(Notice(call, party, 0, targets))
-        for presence in events.presence[tracked.presence_sent :]:
-            sequence = self._presence_sequence.get(call.extension_id, 0) + 1
-            self._presence_sequence[call.extension_id] = sequence
+        for presence in events.presence[tracked.presence_sent :]:  # numbered once sorted (``_sequenced``)
             targets = tuple(store.matching(call.account_id, call.extension_id, PRESENCE, presence.at))
-            found.append(Notice(call, presence, sequence, targets))
+            found.append(Notice(call, presence, 0, targets))
         tracked.parties_sent, tracked.presence_sent = len(events.parties), len(events.presence)
-        return [notice for notice in found if notice.targets]
+        return found
 
     def _push(self, when: float | None, call_id: str) -> None:
         if when is None:
