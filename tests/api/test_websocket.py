@@ -18,6 +18,7 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.connection import Connection
 
+from emulator.api import ws_gateway
 from emulator.app import create_app
 from emulator.receiver import WebhookReceiver, as_app
 from emulator.server import EmulatorServer
@@ -156,6 +157,26 @@ def test_wstoken_needs_a_token_and_the_websocket_permission(server: EmulatorServ
 
 
 # --- connecting ---------------------------------------------------------------------------------
+
+
+def test_ws_tokens_are_bounded_oldest_first(server: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every ``wstoken`` call kept its token for ``ws_token_ttl`` (600 s): with rate limits off a
+    client could mint them without end. At the cap the oldest goes."""
+    monkeypatch.setattr(ws_gateway, "MAX_TOKENS", 2)
+
+    async def test() -> None:
+        async with client(server) as user:
+            first, second, third = [await user.ws_token() for _ in range(3)]
+            async with await connect(first) as socket:
+                assert await recv(socket) == [
+                    {"type": "Error", "status": 401, "headers": {}},
+                    {"errorCode": "WSG-401", "message": "WebSocket access token is invalid or expired"},
+                ]
+            for kept in (second, third):
+                async with await connect(kept) as socket:
+                    assert (await recv(socket))[0]["type"] == "ConnectionDetails"
+
+    run(test)
 
 
 def test_connection_details_first_and_the_token_is_reusable(server: EmulatorServer) -> None:
