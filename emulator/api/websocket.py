@@ -25,7 +25,7 @@ from starlette.websockets import WebSocket
 from emulator.api.delivery import deliver_due
 from emulator.api.errors import error_body
 from emulator.api.identity import bearer_token, namespaces_of, token_emulator
-from emulator.api.inputs import JSON_LIMIT, body_problem
+from emulator.api.inputs import JSON_LIMIT, HeaderName, HeaderValue, body_problem
 from emulator.api.inputs import header as request_header
 from emulator.api.rate_limits import count
 from emulator.api.responses import iso, json_response
@@ -49,8 +49,6 @@ DAY = 86_400
 LENIENT = "lenient"  # the token REST over WebSocket presents for lenient mode's token-less session
 CLOSE_REFUSED = 4401  # the socket is refused (bad token, too many connections): after an Error frame
 Filter = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
-HeaderName = Annotated[str, StringConstraints(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}$")]  # an RFC 9110 token
-HeaderValue = Annotated[str, StringConstraints(pattern=r"^[\t\x20-\x7e]*$", max_length=4096)]  # visible ASCII
 _LENIENT = ConfigDict(extra="ignore", defer_build=True)
 
 
