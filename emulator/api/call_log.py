@@ -58,6 +58,16 @@ class CallLogQuery(PageQuery):
     phone_number: str | None = Field(None, alias="phoneNumber", pattern=r"^\+?[0-9]{1,15}$")
     session_id: str | None = Field(None, alias="sessionId", min_length=1, max_length=64)
     telephony_session_id: str | None = Field(None, alias="telephonySessionId", min_length=1, max_length=64)
+    # No RingOut record is VoIP or has a recording: these filters admit all of them or none.
+    transport: list[Literal["PSTN", "VoIP"]] | None = Field(None, max_length=2)
+    with_recording: bool | None = Field(None, alias="withRecording")
+    recording_type: Literal["Automatic", "OnDemand", "All"] | None = Field(None, alias="recordingType")
+    show_blocked: bool = Field(True, alias="showBlocked")  # validated; nothing is blocked
+    show_deleted: bool = Field(False, alias="showDeleted")  # validated; nothing is deleted
+
+    def admits_ringouts(self) -> bool:
+        pstn = self.transport is None or "PSTN" in self.transport
+        return pstn and not self.with_recording and self.recording_type is None
 
 
 class RecordQuery(Query):
@@ -65,10 +75,11 @@ class RecordQuery(Query):
 
 
 LISTS = ("direction", "type")
+LOG_LISTS = (*LISTS, "transport")
 
 
 async def read_user_call_log(request: Request) -> Response:
-    query = read_query(request, CallLogQuery, lists=LISTS)  # before the token, like every paged list
+    query = read_query(request, CallLogQuery, lists=LOG_LISTS)  # before the token, like every paged list
     extension = caller_extension(request, READ_CALL_LOG)
     emulator = emulator_of(request)
     now = emulator.clock.now()
@@ -81,7 +92,7 @@ async def read_user_call_log(request: Request) -> Response:
         phone_number=query.phone_number.lstrip("+") if query.phone_number else None,
         sessions=sessions,
         directions=frozenset(query.direction) if query.direction is not None else None,
-        types=frozenset(query.type) if query.type is not None else None,
+        types=_types(query) if query.admits_ringouts() else frozenset(),  # no type admits what no filter can
         page=query.page,
         per_page=query.per_page,
     )
@@ -97,6 +108,10 @@ async def read_user_call_log(request: Request) -> Response:
     uri = f"{extension_uri(base, extension)}/call-log"
     body = list_body(records, page.total, query.page, query.per_page, uri, request.query_params.multi_items())
     return json_bytes_response(body)
+
+
+def _types(query: PageQuery) -> frozenset[str] | None:
+    return frozenset(query.type) if query.type is not None else None
 
 
 def rendered_of(request: Request, emulator: Emulator) -> RenderedRecords:
@@ -167,8 +182,7 @@ async def list_extension_active_calls(request: Request) -> Response:
     now = emulator.clock.now()
     calls = emulator.active_calls(extension)
     directions = frozenset(query.direction) if query.direction is not None else None
-    types = frozenset(query.type) if query.type is not None else None
-    if not kinds_match(directions, types):
+    if not kinds_match(directions, _types(query)):
         calls = []
     start = (query.page - 1) * query.per_page
     base = base_url(request)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any, TypeVar, cast
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError
 from starlette.datastructures import QueryParams
 from starlette.requests import ClientDisconnect, Request
 from starlette.types import Scope
@@ -73,6 +73,11 @@ def _utc(value: datetime) -> datetime:
 
 Instant = Annotated[datetime, AfterValidator(_utc)]
 """An ISO 8601 date-time; one written without a zone is UTC (the emulator's clock is UTC)."""
+
+HeaderName = Annotated[str, StringConstraints(pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}$")]
+"""A text that will be sent as an HTTP header's name: an RFC 9110 token."""
+HeaderValue = Annotated[str, StringConstraints(pattern=r"^[\t\x20-\x7e]*$", max_length=4096)]
+"""A text that will be sent as an HTTP header's value: visible ASCII, spaces and tabs (no CR/LF)."""
 
 INTEGER = re.compile(r"[+-]?[0-9]{1,18}")  # ASCII digits only; 18 of them fit in 64 bits
 

@@ -22,7 +22,7 @@ def notice_body(notice: Notice, detailed: bool) -> dict[str, Any]:
     event = notice.event
     if isinstance(event, PartyEvent):
         return party_body(notice.call, event)
-    return presence_body(notice.call, event, notice.presence_sequence, detailed)
+    return presence_body(notice, event, detailed)
 
 
 def envelope(
@@ -75,31 +75,43 @@ def party_body(call: RingOutCall, event: PartyEvent) -> dict[str, Any]:
     }
 
 
-def presence_body(call: RingOutCall, event: PresenceEvent, sequence: int, detailed: bool) -> dict[str, Any]:
-    busy = event.telephony_status != "NoCall"
+def presence_body(notice: Notice, event: PresenceEvent, detailed: bool) -> dict[str, Any]:
+    """The extension's presence as ``event`` leaves it: its status is its busiest call's
+    (``CallConnected`` over ``Ringing``), ``activeCalls`` the call that changed, then the
+    extension's other calls in progress, latest first (7 at most)."""
+    call = notice.call
+    statuses = {status for _, status in notice.others}
+    if not event.final:
+        statuses.add(event.telephony_status)
+    status = next((s for s in ("CallConnected", "Ringing") if s in statuses), "NoCall")
     body: dict[str, Any] = {
         "extensionId": call.extension_id,
-        "telephonyStatus": event.telephony_status,
-        "sequence": sequence,
-        "presenceStatus": "Busy" if busy else "Available",
+        "telephonyStatus": status,
+        "sequence": notice.presence_sequence,
+        "presenceStatus": "Available" if status == "NoCall" else "Busy",
         "userStatus": "Available",
         "dndStatus": "TakeAllCalls",
         "ownerId": call.extension_id,
     }
     if detailed:
-        body["totalActiveCalls"] = 0 if event.final else 1
+        body["totalActiveCalls"] = notice.others_total + (0 if event.final else 1)
         body["activeCalls"] = [
-            {
-                "id": call.id,
-                "direction": "Outbound",
-                "from": call.from_number,
-                "to": call.to_number,
-                "startTime": iso(call.created_at),
-                "telephonyStatus": event.telephony_status,
-                "terminationType": "final" if event.final else "intermediate",
-                "sessionId": session_id(call.id),
-                "telephonySessionId": telephony_session_id(call.id),
-                "partyId": party_id(call.id, CALLER_PARTY),
-            }
+            _active_call(call, event.telephony_status, event.final),
+            *(_active_call(other, other_status, False) for other, other_status in notice.others),
         ]
     return body
+
+
+def _active_call(call: RingOutCall, status: str, final: bool) -> dict[str, Any]:
+    return {
+        "id": call.id,
+        "direction": "Outbound",
+        "from": call.from_number,
+        "to": call.to_number,
+        "startTime": iso(call.created_at),
+        "telephonyStatus": status,
+        "terminationType": "final" if final else "intermediate",
+        "sessionId": session_id(call.id),
+        "telephonySessionId": telephony_session_id(call.id),
+        "partyId": party_id(call.id, CALLER_PARTY),
+    }

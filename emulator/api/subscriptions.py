@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from emulator.api.identity import bearer_token, emulator_of, token_emulator
-from emulator.api.inputs import JSON, JSON_LIMIT, parse_json, read_body
+from emulator.api.inputs import JSON, JSON_LIMIT, HeaderValue, parse_json, read_body
 from emulator.api.rate_limits import count
 from emulator.api.responses import base_url, iso, json_response, no_content
 from emulator.api.routing import route
@@ -32,7 +32,7 @@ class DeliveryModeRequest(BaseModel):
     address: Annotated[
         str, StringConstraints(min_length=1, max_length=2048, pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s]+$")
     ]
-    verificationToken: Annotated[str, StringConstraints(max_length=1024)] | None = None
+    verificationToken: Annotated[HeaderValue, StringConstraints(max_length=1024)] | None = None  # sent as a header
 
 
 class UpdateSubscriptionRequest(BaseModel):

@@ -6,6 +6,7 @@ connections must not outlive theirs."""
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 import time
 from collections.abc import AsyncIterator
@@ -56,15 +57,18 @@ class WebhookSink:
 
     async def handshake(self, engine: DeliveryEngine, emulator: Emulator, address: str) -> None:
         """POST an empty JSON body with ``Validation-Token``: the receiver must answer 200 within
-        the timeout, echo the header, and keep its answer within 1024 bytes (400 SUB-52x)."""
+        the timeout, echo the header, and keep its answer within 1024 bytes (400 SUB-52x). The
+        timeout bounds the whole exchange: httpx's own is per read, so a receiver dripping its
+        answer a byte at a time would hold the create (and a delivery, the clock advance) open."""
         if self.settings.require_https and not address.lower().startswith("https://"):
             raise HttpsRequired()
         token = emulator.validation_token()
         headers = {"Validation-Token": token, "Content-Type": "application/json", "User-Agent": USER_AGENT}
         started = time.perf_counter()
         try:
-            async with self._client(self.settings.handshake_timeout) as client:
-                status, size, echoed = await _answer(client, address, headers)
+            async with asyncio.timeout(self.settings.handshake_timeout):
+                async with self._client(self.settings.handshake_timeout) as client:
+                    status, size, echoed = await _answer(client, address, headers)
         except Exception as exc:  # whatever a receiver (or an in-process app) raises is a failed attempt
             engine.record(emulator, "handshake", TRANSPORT, address, None, (None, _reason(exc)), started)
             raise WebhookNotReachable() from None
@@ -87,14 +91,17 @@ class WebhookSink:
                 headers = {"Content-Type": CONTENT_TYPE, "User-Agent": USER_AGENT, "Accept": "application/json"}
                 if subscription.verification_token:
                     headers["Verification-Token"] = subscription.verification_token
-                try:
-                    response = await client.post(subscription.address, content=job.body, headers=headers)
+                try:  # the status line and headers are the answer: its body is never read (it may not end)
+                    async with (
+                        asyncio.timeout(self.settings.webhook_timeout),
+                        client.stream("POST", subscription.address, content=job.body, headers=headers) as response,
+                    ):
+                        status, phrase = response.status_code, response.reason_phrase
                 except Exception as exc:  # whatever a receiver (or an in-process app) raises is a failed attempt
                     return None, _reason(exc)
-                status = response.status_code
                 if 200 <= status < 300:
                     return status, None
-                return status, f"Webhook responses with code: [{status}], reason: [{response.reason_phrase}]"
+                return status, f"Webhook responses with code: [{status}], reason: [{phrase}]"
 
             yield send
 
@@ -123,6 +130,6 @@ async def handshake(request: Request, emulator: Emulator, address: str) -> None:
 def _reason(exc: BaseException) -> str:
     import httpx
 
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, (httpx.TimeoutException, TimeoutError)):
         return "I/O operation is failed. Details: [Read timed out]"
     return f"I/O operation is failed. Details: [{type(exc).__name__}: {exc}]"[:500]

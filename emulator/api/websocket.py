@@ -25,7 +25,7 @@ from starlette.websockets import WebSocket
 from emulator.api.delivery import deliver_due
 from emulator.api.errors import error_body
 from emulator.api.identity import bearer_token, namespaces_of, token_emulator
-from emulator.api.inputs import JSON_LIMIT, body_problem
+from emulator.api.inputs import JSON_LIMIT, HeaderName, HeaderValue, body_problem
 from emulator.api.inputs import header as request_header
 from emulator.api.rate_limits import count
 from emulator.api.responses import iso, json_response
@@ -58,7 +58,7 @@ class Header(BaseModel):
     messageId: Annotated[str, StringConstraints(max_length=256)] | None = None
     method: Annotated[str, StringConstraints(max_length=16)] | None = None
     path: Annotated[str, StringConstraints(max_length=2048)] | None = None
-    headers: dict[str, Annotated[str, StringConstraints(max_length=4096)]] | None = None
+    headers: dict[HeaderName, HeaderValue] | None = None  # HTTP's own rules: they become a request's
     query: dict[str, Any] | None = None
 
 
@@ -142,7 +142,7 @@ async def answer_frame(
         return error_frame(header.messageId, WsMalformedMessage(detail="expected a ClientRequest or a Heartbeat"))
     method, path = header.method.upper(), header.path.split("?", 1)[0]
     try:
-        if path.rstrip("/") == SUBSCRIPTION or ITEM.match(path):
+        if (method == "POST" and path.rstrip("/") == SUBSCRIPTION) or ITEM.match(path):  # the socket's own
             status, headers, reply = await _subscription_request(websocket, emulator, found, method, path, body)
         else:
             status, headers, reply = await _rest(websocket, found, method, path, header, body)

@@ -3,7 +3,7 @@ delivery engine's WebSocket sink.
 
 - A ws access token (``POST /restapi/oauth/wstoken``) is URL-safe, bound to the OAuth session that
   asked for it, and reusable until ``ws_token_ttl`` seconds of real time pass (``@rc-ex/ws``
-  reconnects with the same one).
+  reconnects with the same one); at most ``MAX_TOKENS`` are kept, the oldest dropped first.
 - A socket session is what ``wsc`` names: its OAuth session, its one subscription, the
   ``sequence`` of its frames. When its socket drops it is kept ``ws_recovery_timeout`` seconds of
   real time, buffering at most ``ws_recovery_buffer_size`` notifications (the oldest dropped); a
@@ -40,6 +40,7 @@ from emulator.core.tokens import Session
 from emulator.settings import Settings
 
 TOKEN_BYTES = 24  # secrets.token_urlsafe: 32 characters of [A-Za-z0-9_-]
+MAX_TOKENS = 10_000  # ws access tokens kept at once (the oldest goes first): each is reusable till it expires
 WSC_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 IDLE_TIMEOUT = 1800  # advertised in ConnectionDetails (not enforced)
 ABSOLUTE_TIMEOUT = 86_400  # advertised (not enforced)
@@ -102,6 +103,8 @@ class Gateway:
 
     def issue_token(self, session: Session, emulator: Emulator) -> tuple[str, int]:
         self._prune_tokens()
+        while len(self._tokens) >= MAX_TOKENS:
+            del self._tokens[next(iter(self._tokens))]  # dicts keep insertion order: the oldest
         token = secrets.token_urlsafe(TOKEN_BYTES)
         ttl = self.settings.ws_token_ttl
         self._tokens[token] = WsToken(session, time.monotonic() + ttl, emulator)

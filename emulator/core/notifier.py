@@ -12,12 +12,14 @@ forgets it once it ended)."""
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from emulator.core.call import ClockMode, RingOutCall
 from emulator.core.event_filters import PRESENCE, TELEPHONY, EventFilter
 from emulator.core.events import PartyEvent, PresenceEvent, call_events
 from emulator.core.subscriptions import Subscription, SubscriptionStore
+
+ACTIVE_CALLS = 7  # a presence event lists the latest 7 calls in progress (the spec's activeCalls)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,10 @@ class Notice:
     event: PartyEvent | PresenceEvent
     presence_sequence: int  # the extension's presence counter (presence events only; else 0)
     targets: tuple[tuple[Subscription, EventFilter], ...]
+    # presence events only: the extension's other calls in progress at the event, latest first
+    # (their own latest presence status), at most ``ACTIVE_CALLS - 1`` of them, and how many in all
+    others: tuple[tuple[RingOutCall, str], ...] = ()
+    others_total: int = 0
 
     @property
     def at(self) -> float:
@@ -48,6 +54,8 @@ class Notifier:
         self._heap: list[tuple[float, int, str]] = []
         self._order = 0
         self._presence_sequence: dict[str, int] = {}
+        # each extension's calls in progress (presence not yet NoCall), by call id, oldest first
+        self._in_progress: dict[str, dict[str, tuple[RingOutCall, str]]] = {}
 
     def __len__(self) -> int:
         return len(self._tracked)
@@ -61,6 +69,8 @@ class Notifier:
         if past_sent:
             events = call_events(call, now)
             tracked.parties_sent, tracked.presence_sent = len(events.parties), len(events.presence)
+            if events.presence:
+                self._progress(call, events.presence[-1])
         self._tracked[call.id] = tracked
         self._push(call.created_at if not past_sent else self._next_step(call, now), call.id)
 
@@ -90,12 +100,46 @@ class Notifier:
             elif (step := self._next_step(call, now)) is not None:
                 self._push(step, call_id)
         notices.sort(key=lambda notice: notice.at)  # stable: per call, per session order kept
-        return notices
+        return self._sequenced(notices)
+
+    def _sequenced(self, notices: list[Notice]) -> list[Notice]:
+        """The notices with somewhere to go, each presence one numbered by its extension's counter
+        in time order (calls are visited in heap order: two calls' events in one batch interleave
+        only once sorted). Every presence event counts, delivered or not."""
+        numbered: list[Notice] = []
+        counters = self._presence_sequence
+        for notice in notices:
+            if isinstance(notice.event, PresenceEvent):
+                extension_id = notice.call.extension_id
+                counters[extension_id] = counters.get(extension_id, 0) + 1
+                calls = self._progress(notice.call, notice.event)
+                if notice.targets:
+                    others = [entry for call_id, entry in reversed(calls.items()) if call_id != notice.call.id]
+                    numbered.append(replace(
+                        notice, presence_sequence=counters[extension_id],
+                        others=tuple(others[: ACTIVE_CALLS - 1]), others_total=len(others),
+                    ))  # fmt: skip
+            elif notice.targets:
+                numbered.append(notice)
+        return numbered
+
+    def _progress(self, call: RingOutCall, event: PresenceEvent) -> dict[str, tuple[RingOutCall, str]]:
+        """Record ``call``'s presence status in its extension's calls in progress (gone once
+        ``NoCall``); the extension's calls in progress, as they stand."""
+        calls = self._in_progress.setdefault(call.extension_id, {})
+        if event.final:
+            calls.pop(call.id, None)
+            if not calls:
+                del self._in_progress[call.extension_id]
+        else:
+            calls[call.id] = (call, event.telephony_status)
+        return calls
 
     def clear(self) -> None:
         self._tracked.clear()
         self._heap.clear()
         self._presence_sequence.clear()
+        self._in_progress.clear()
 
     def _new_events(self, tracked: _Tracked, now: float) -> list[Notice]:
         call = tracked.call
@@ -105,13 +149,11 @@ class Notifier:
         for party in events.parties[tracked.parties_sent :]:
             targets = tuple(store.matching(call.account_id, call.extension_id, TELEPHONY, party.at))
             found.append(Notice(call, party, 0, targets))
-        for presence in events.presence[tracked.presence_sent :]:
-            sequence = self._presence_sequence.get(call.extension_id, 0) + 1
-            self._presence_sequence[call.extension_id] = sequence
+        for presence in events.presence[tracked.presence_sent :]:  # numbered once sorted (``_sequenced``)
             targets = tuple(store.matching(call.account_id, call.extension_id, PRESENCE, presence.at))
-            found.append(Notice(call, presence, sequence, targets))
+            found.append(Notice(call, presence, 0, targets))
         tracked.parties_sent, tracked.presence_sent = len(events.parties), len(events.presence)
-        return [notice for notice in found if notice.targets]
+        return found
 
     def _push(self, when: float | None, call_id: str) -> None:
         if when is None:

@@ -233,6 +233,19 @@ def test_filters(client: TestClient, manual_clock: ManualClock) -> None:
     assert log(client, phoneNumber="16505550000")["records"] == []
 
 
+def test_transport_and_recording_filters(client: TestClient, manual_clock: ManualClock) -> None:
+    """A RingOut record is PSTN and has no recording: ``transport=VoIP``, ``withRecording=true``
+    and ``recordingType`` find none of them (they were ignored: every record came back)."""
+    call(client, "busy")
+    manual_clock.shift(10)
+    assert len(log(client, transport="PSTN")["records"]) == 1
+    assert len(client.get(LOG, params=[("transport", "VoIP"), ("transport", "PSTN")]).json()["records"]) == 1
+    assert len(log(client, withRecording="false", showBlocked="true", showDeleted="false")["records"]) == 1
+    for empty in ({"transport": "VoIP"}, {"withRecording": "true"}, {"recordingType": "All"}):
+        found = log(client, **empty)
+        assert (found["records"], found["paging"]["totalElements"]) == ([], 0)
+
+
 VIEW = " Valid values: 'Simple' or 'Detailed'."
 BAD = [
     ("view", "Full", VIEW),
@@ -250,6 +263,11 @@ BAD = [
     ("phoneNumber", "call-me", ""),
     ("sessionId", "1" * 65, ""),
     ("telephonySessionId", "s" * 65, ""),
+    ("transport", "Carrier", " Valid values: 'PSTN' or 'VoIP'."),
+    ("recordingType", "Some", " Valid values: 'Automatic', 'OnDemand' or 'All'."),
+    ("withRecording", "maybe", ""),
+    ("showBlocked", "maybe", ""),
+    ("showDeleted", "maybe", ""),
 ]
 
 

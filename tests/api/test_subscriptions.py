@@ -154,6 +154,11 @@ def test_another_accounts_filters_are_sub_406(hooked: TestClient) -> None:
         ({"eventFilters": [TELEPHONY], "deliveryMode": {"transportType": "PubNub", "address": "http://x"}}, None),
         ({"eventFilters": [TELEPHONY], "deliveryMode": {"transportType": "WebHook", "address": "ftp://x"}}, None),
         ({**webhook(), "expiresIn": 0}, "expiresIn"),
+        # sent back as the Verification-Token header of every delivery: one no header can carry
+        # was accepted, and then every delivery failed (UnicodeEncodeError, LocalProtocolError)
+        (webhook(token="caf\u00e9"), "deliveryMode.verificationToken"),
+        (webhook(token="a\r\nX-Injected: 1"), "deliveryMode.verificationToken"),
+        (webhook(token="t" * 1025), "deliveryMode.verificationToken"),
     ],
 )
 def test_bad_bodies_are_400_naming_the_field(

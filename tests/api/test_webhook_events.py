@@ -106,6 +106,32 @@ def test_presence_ends_with_no_call(client: TestClient, receiver: WebhookReceive
     assert statuses == [(1, "Ringing", "intermediate"), (2, "CallConnected", "intermediate"), (3, "NoCall", "final")]
 
 
+def test_presence_is_the_extensions_across_its_calls(client: TestClient, receiver: WebhookReceiver) -> None:
+    """Two calls of one extension: presence is the extension's, not one call's. When the first
+    call ends the extension is still on the second (it said ``NoCall``, 0 active calls)."""
+    subscribe(client, PRESENCE)
+    first = ringout(client).json()["id"]
+    advance(client, 20)  # the first call is connected
+    second = ringout(client, headers={"X-Emulator-Scenario": "no_answer"}).json()["id"]
+    advance(client, 60)
+    events = [
+        (p["telephonyStatus"], p["totalActiveCalls"], [(c["id"], c["telephonyStatus"]) for c in p["activeCalls"]])
+        for p in receiver.presence()
+    ]
+    assert events == [
+        ("Ringing", 1, [(first, "Ringing")]),
+        ("CallConnected", 1, [(first, "CallConnected")]),
+        ("CallConnected", 2, [(second, "Ringing"), (first, "CallConnected")]),
+        ("CallConnected", 2, [(second, "CallConnected"), (first, "CallConnected")]),
+        ("CallConnected", 1, [(first, "NoCall"), (second, "CallConnected")]),
+        ("NoCall", 0, [(second, "NoCall")]),
+    ]
+    assert [p["sequence"] for p in receiver.presence()] == [1, 2, 3, 4, 5, 6]
+    assert [p["presenceStatus"] for p in receiver.presence()] == ["Busy"] * 5 + ["Available"]
+    for received in receiver.notifications:
+        check_schema("DetailedExtensionPresenceEvent", received.body)
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_every_bundled_scenario_is_delivered_in_order(client: TestClient, receiver: WebhookReceiver, name: str) -> None:
     subscribe(client)

@@ -18,6 +18,7 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.connection import Connection
 
+from emulator.api import ws_gateway
 from emulator.app import create_app
 from emulator.receiver import WebhookReceiver, as_app
 from emulator.server import EmulatorServer
@@ -158,6 +159,26 @@ def test_wstoken_needs_a_token_and_the_websocket_permission(server: EmulatorServ
 # --- connecting ---------------------------------------------------------------------------------
 
 
+def test_ws_tokens_are_bounded_oldest_first(server: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every ``wstoken`` call kept its token for ``ws_token_ttl`` (600 s): with rate limits off a
+    client could mint them without end. At the cap the oldest goes."""
+    monkeypatch.setattr(ws_gateway, "MAX_TOKENS", 2)
+
+    async def test() -> None:
+        async with client(server) as user:
+            first, second, third = [await user.ws_token() for _ in range(3)]
+            async with await connect(first) as socket:
+                assert await recv(socket) == [
+                    {"type": "Error", "status": 401, "headers": {}},
+                    {"errorCode": "WSG-401", "message": "WebSocket access token is invalid or expired"},
+                ]
+            for kept in (second, third):
+                async with await connect(kept) as socket:
+                    assert (await recv(socket))[0]["type"] == "ConnectionDetails"
+
+    run(test)
+
+
 def test_connection_details_first_and_the_token_is_reusable(server: EmulatorServer) -> None:
     async def test() -> None:
         async with client(server) as user:
@@ -251,6 +272,31 @@ def test_heartbeat_is_echoed_and_malformed_frames_answer_errors(server: Emulator
                 {"type": "Error", "status": 400, "headers": {}, "messageId": "x"},
                 {"errorCode": "WSG-808", "message": "Malformed message: expected a ClientRequest or a Heartbeat"},
             ]
+
+    run(test)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"X-Name": "caf\u00e9"}, {"Caf\u00e9": "v"}, {"Bad Name": "v"}, {"X-A": "v\r\nX-B: injected"}, {"": "v"}],
+)
+def test_request_headers_no_http_request_could_carry_are_malformed(
+    server: EmulatorServer, headers: dict[str, str]
+) -> None:
+    """A REST-over-WebSocket frame's ``headers`` become an HTTP request's: a non-ASCII name or
+    value used to raise UnicodeEncodeError in the socket's task (a traceback, the socket dropped
+    without a close frame); now it is WSG-808 and the socket keeps serving."""
+
+    async def test() -> None:
+        async with client(server) as user, await connect(await user.ws_token()) as socket:
+            await recv(socket)
+            request = {"type": "ClientRequest", "messageId": "h", "method": "GET", "path": RINGOUT, "headers": headers}
+            assert await send(socket, request) == [
+                {"type": "Error", "status": 400, "headers": {}},
+                {"errorCode": "WSG-808", "message": "Malformed message: invalid header"},
+            ]
+            beat = {"type": "Heartbeat", "messageId": "after"}
+            assert await send(socket, beat) == [beat]
 
     run(test)
 
@@ -442,6 +488,31 @@ def test_rest_over_websocket_acts_as_the_sockets_session(server: EmulatorServer)
             assert (header["status"], body["paging"]["perPage"]) == (200, 10)
             header, body = await send(socket, {**request, "messageId": "n", "path": f"{RINGOUT}/unknown"})
             assert (header["type"], header["status"], body["errorCode"]) == ("ClientRequest", 404, "CMN-102")
+
+    run(test)
+
+
+def test_listing_subscriptions_over_websocket_is_rest(server: EmulatorServer) -> None:
+    """Only POST creates the socket's subscription: ``GET /restapi/v1.0/subscription`` (what
+    ``@rc-ex/ws`` sends for ``subscription().list()`` with ``restOverWebSocket``) is REST, as the
+    socket's session: the list, with the socket's own subscription in it (it was 404 CMN-102)."""
+
+    async def test() -> None:
+        async with client(server) as user, await connect(await user.ws_token()) as socket:
+            await recv(socket)
+            header, created = await send(socket, *create())
+            assert header["status"] == 200
+            request = {
+                "type": "ClientRequest",
+                "messageId": "l1",
+                "method": "GET",
+                "path": "/restapi/v1.0/subscription",
+            }
+            header, body = await send(socket, request)
+            assert (header["type"], header["messageId"], header["status"]) == ("ClientRequest", "l1", 200)
+            assert [(r["id"], r["deliveryMode"]["transportType"]) for r in body["records"]] == [
+                (created["id"], "WebSocket")
+            ]
 
     run(test)
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from emulator.core.call import ClockMode
 from emulator.core.directory import App, Extension
 from emulator.core.emulator import Emulator
-from emulator.core.events import PartyEvent
+from emulator.core.events import PartyEvent, PresenceEvent
 from emulator.core.subscribing import SubscriptionRequest
 from emulator.core.tokens import Session
 from tests.core.helpers import START
@@ -115,3 +115,22 @@ def test_a_deleted_subscription_gets_nothing_and_the_reset_forgets_calls() -> No
     emulator.create_ringout(ALICE, REQUEST, None)
     emulator.reset(["calls"])
     assert (len(emulator.notifier), summary(emulator)) == (0, [])
+
+
+def test_presence_sequence_follows_time_across_calls_in_one_batch() -> None:
+    """Two calls of one extension due in one batch: their presence events interleave in time, and
+    the extension's ``sequence`` counts in that order (it was numbered call by call: 1, 3, 2, 4)."""
+    emulator, clock = make()
+    subscribe(emulator, PRESENCE)
+    emulator.create_ringout(ALICE, REQUEST, None)
+    emulator.create_ringout(ALICE, REQUEST, None)
+    clock.shift(60)
+    notices = emulator.due_notices()
+    presence = [
+        (n.at - START, n.event.telephony_status, n.presence_sequence)
+        for n in notices
+        if isinstance(n.event, PresenceEvent)
+    ]
+    assert [p[1] for p in presence] == ["Ringing", "Ringing", "CallConnected", "CallConnected", "NoCall", "NoCall"]
+    assert [p[2] for p in presence] == [1, 2, 3, 4, 5, 6]
+    assert [p[0] for p in presence] == sorted(p[0] for p in presence)

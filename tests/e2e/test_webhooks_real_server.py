@@ -5,6 +5,8 @@ Disconnected events through clock advances, expiry and blacklisting."""
 from __future__ import annotations
 
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -131,3 +133,97 @@ def test_a_receiver_that_times_out_is_blacklisted(http: httpx.Client, hook: tupl
     assert found["blacklistedData"]["reason"] == "I/O operation is failed. Details: [Read timed out]"
     log = http.get("/__emulator/deliveries", params={"subscriptionId": subscription["id"]}).json()["records"]
     assert [r["ok"] for r in log] == [False] * len(log)
+
+
+@pytest.fixture
+def dripping() -> Iterator[tuple[str, dict[str, bool]]]:
+    """A receiver that answers the handshake properly (unless ``drip["handshake"]``), then answers
+    each notification with ``200`` and one header line every 0.1 s for 10 s: each read is quick,
+    the whole answer is not (or, with ``drip["endless_body"]``, ``200`` and a body without end)."""
+    drip = {"handshake": False, "endless_body": False}
+    stop = threading.Event()
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.05)
+
+    def answer(conn: socket.socket) -> None:
+        with conn:
+            head = conn.recv(65536).decode("latin-1")
+            token = [
+                line.split(":", 1)[1].strip()
+                for line in head.split("\r\n")
+                if line.lower().startswith("validation-token:")
+            ]
+            try:
+                if drip["endless_body"] and not token:  # 200 at once, then a chunked body that never ends
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    while not stop.is_set():
+                        conn.sendall(b"10000\r\n" + b"x" * 0x10000 + b"\r\n")
+                    return
+                if token and not drip["handshake"]:
+                    conn.sendall(
+                        f"HTTP/1.1 200 OK\r\nValidation-Token: {token[0]}\r\nContent-Length: 0\r\n\r\n".encode()
+                    )
+                    return
+                conn.sendall(b"HTTP/1.1 200 OK\r\n")
+                for _ in range(100):
+                    if stop.wait(0.1):
+                        return
+                    conn.sendall(b"X-Drip: 1\r\n")
+            except OSError:
+                return
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/hook", drip
+    stop.set()
+    server.join()
+    listener.close()
+
+
+def test_a_dripping_handshake_is_cut_at_the_timeout(http: httpx.Client, dripping: tuple[str, dict[str, bool]]) -> None:
+    address, drip = dripping
+    drip["handshake"] = True
+    started = time.monotonic()
+    assert sub_error(http.post(PATH, json=webhook(address), timeout=10)) == (400, "SUB-521")
+    assert time.monotonic() - started < 2  # the 0.3 s handshake timeout bounds the whole answer
+    [attempt] = http.get("/__emulator/deliveries").json()["records"]
+    assert (attempt["kind"], attempt["error"]) == ("handshake", "I/O operation is failed. Details: [Read timed out]")
+    assert http.get(PATH).json()["records"] == []
+
+
+def test_a_dripping_delivery_is_cut_at_the_timeout(http: httpx.Client, dripping: tuple[str, dict[str, bool]]) -> None:
+    """httpx's timeout is per read: the delivery timeout must bound the whole answer, or one
+    slow receiver holds every clock advance (and the RingOut create) open."""
+    subscription = http.post(PATH, json=webhook(dripping[0])).json()
+    started = time.monotonic()
+    assert http.post(RINGOUT, json={"to": {"phoneNumber": "+16505550199"}}, timeout=10).status_code == 200
+    assert http.post("/__emulator/clock/advance", json={"seconds": 10}, timeout=10).json()["delivered"] == 3
+    assert time.monotonic() - started < 4  # 4 deliveries, each cut at the 0.3 s timeout (not 10 s)
+    log = http.get("/__emulator/deliveries", params={"subscriptionId": subscription["id"]}).json()["records"]
+    assert [(r["kind"], r["ok"], r["error"]) for r in log] == [
+        ("notification", False, "I/O operation is failed. Details: [Read timed out]")
+    ] * 4
+
+
+def test_a_delivery_answer_is_its_status_not_its_body(
+    http: httpx.Client, dripping: tuple[str, dict[str, bool]]
+) -> None:
+    """A receiver that answers 200 and then streams a body without end: the delivery is a success
+    at the status line. (The whole body used to be read into memory until the timeout cut it, and
+    the delivery was logged as failed.)"""
+    address, drip = dripping
+    drip["endless_body"] = True
+    subscription = http.post(PATH, json=webhook(address)).json()
+    assert http.post(RINGOUT, json={"to": {"phoneNumber": "+16505550199"}}, timeout=10).status_code == 200
+    log = http.get("/__emulator/deliveries", params={"subscriptionId": subscription["id"]}).json()["records"]
+    assert [(r["kind"], r["ok"], r["statusCode"], r["error"]) for r in log] == [("notification", True, 200, None)]

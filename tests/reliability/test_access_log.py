@@ -3,10 +3,12 @@ parameter in clear: the value is ``***``, as in the request journal."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import signal
 
 import httpx
+import websockets
 
 from tests.reliability.process import running_emulator
 
@@ -43,3 +45,32 @@ def test_secret_query_parameters_are_masked_in_the_access_log() -> None:
     )
     for secret in SECRETS.values():
         assert secret not in log
+
+
+def test_a_websocket_handshake_line_masks_the_ws_token_and_wsc() -> None:
+    """uvicorn logs a WebSocket's handshake on ``uvicorn.error``, not the access log: the ws access
+    token and the ``wsc`` recovery token were printed there in clear."""
+    wsc = "w" * 32
+    with running_emulator("--log-level", "info") as emulator:
+        base = f"http://127.0.0.1:{emulator.port}"
+        jwt = {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": "emulator-jwt"}
+        login = httpx.post(
+            f"{base}/restapi/oauth/token", data=jwt, auth=("emulator-client-id", "emulator-client-secret")
+        )
+        bearer = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        ws = httpx.post(f"{base}/restapi/oauth/wstoken", headers=bearer).json()
+
+        async def connect() -> None:
+            async with websockets.connect(f"{ws['uri']}?access_token={ws['ws_access_token']}&wsc={wsc}") as socket:
+                await asyncio.wait_for(socket.recv(), 5)  # ConnectionDetails: the handshake is logged
+
+        asyncio.run(connect())
+        line = emulator.wait_for(r'"WebSocket /ws\?').string
+        emulator.proc.send_signal(signal.SIGTERM)
+        assert emulator.proc.wait(timeout=5) == 0
+        log = emulator.log()
+    assert re.fullmatch(
+        r'INFO:     127\.0\.0\.1:\d+ - "WebSocket /ws\?access_token=\*\*\*&wsc=\*\*\*" \[accepted\]', line
+    )
+    assert ws["ws_access_token"] not in log
+    assert wsc not in log
