@@ -120,7 +120,9 @@ class EmulatorServer:
     ) -> None:
         self.limits = limits or ConnectionLimits()
         self._started = threading.Event()
-        self._server = make_server(app, self.limits, log_level=log_level, lifespan="off", on_started=self._started.set)
+        # the app's lifespan runs (auto: apps without one, such as a bare receiver, are fine): the
+        # real-clock delivery task is in it, without which only requests would deliver events
+        self._server = make_server(app, self.limits, log_level=log_level, on_started=self._started.set)
         self._address = (host, port)
         self._thread: threading.Thread | None = None
         self._start_timeout = start_timeout

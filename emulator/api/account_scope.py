@@ -14,7 +14,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.api.errors import error_response
 from emulator.api.identity import ACCOUNT_HEADER, NAMESPACE_KEY, namespaces_of
-from emulator.api.inputs import header
 from emulator.core.errors import EmulatorError, InvalidParameterDetail
 
 HEADER = ACCOUNT_HEADER
@@ -30,20 +29,28 @@ def scoped(inner: str) -> bool:
 
 
 def named_account(request: Request) -> str | None:
-    """The account id the request names (header or query), checked: 400 when too long or when
-    both are given and differ."""
-    named = header(request.scope, HEADER)
-    query = request.query_params.get(PARAMETER)
-    for where, value in (("X-Emulator-Account header", named), (f"{PARAMETER} parameter", query)):
-        if value is not None and (not value or len(value) > MAX_ID):
+    """The account id the request names (header or query), checked: 400 when too long, or when
+    the header and the query (or one of them given twice) name different accounts: a request acts
+    in one account, never in whichever of two a parser happens to keep."""
+    headers = [value.decode("latin-1") for key, value in request.scope["headers"] if key == HEADER]
+    queries = request.query_params.getlist(PARAMETER)
+    for where, values in (("X-Emulator-Account header", headers), (f"{PARAMETER} parameter", queries)):
+        for value in values:
+            if not value or len(value) > MAX_ID:
+                raise InvalidParameterDetail(
+                    PARAMETER, detail=f"The {where} must be an account id of 1 to {MAX_ID} characters."
+                )
+        different = list(dict.fromkeys(values))
+        if len(different) > 1:
+            first, second = different[:2]  # two are enough to say why (a query may repeat it often)
             raise InvalidParameterDetail(
-                PARAMETER, detail=f"The {where} must be an account id of 1 to {MAX_ID} characters."
+                PARAMETER, detail=f"The {where} is given more than once, naming different accounts: {first}, {second}."
             )
-    if named is not None and query is not None and named != query:
+    if headers and queries and headers[0] != queries[0]:
         raise InvalidParameterDetail(
-            PARAMETER, detail=f"X-Emulator-Account [{named}] and account=[{query}] name different accounts."
+            PARAMETER, detail=f"X-Emulator-Account [{headers[0]}] and account=[{queries[0]}] name different accounts."
         )
-    return named if named is not None else query
+    return headers[0] if headers else queries[0] if queries else None
 
 
 class AccountScope:

@@ -14,7 +14,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping
-from contextlib import AbstractAsyncContextManager, AsyncExitStack
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, suppress
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -63,6 +63,8 @@ class DeliveryEngine:
         self._lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
+        self._wakeup_loop: asyncio.AbstractEventLoop | None = None
+        self.scheduled = False  # a real-clock task runs for this app (one, however many servers serve it)
         # namespace -> the next due moment the real-clock task planned to wake for (inf: none), as of
         # its last pass; a namespace missing has not been looked at since (or is not on the real clock)
         self.planned: dict[str | None, float] = {}
@@ -70,12 +72,25 @@ class DeliveryEngine:
 
     def wakeup_event(self) -> asyncio.Event:
         """The event the real-clock scheduler waits on (made in its own loop)."""
-        self._wakeup = asyncio.Event()
+        self._wakeup, self._wakeup_loop = asyncio.Event(), running_loop()
         return self._wakeup
 
+    def stop_waking(self) -> None:
+        """The scheduler ended (its loop may close): nothing to wake."""
+        self._wakeup = self._wakeup_loop = None
+
     def wake(self) -> None:
-        if self._wakeup is not None:
-            self._wakeup.set()
+        """Wake the scheduler, from its own loop or another thread's: the pytest plugin serves one app
+        from its test client's loop (where the scheduler runs) and from a socket server's, whose
+        requests (the SDKs') must wake it too, not leave it to its idle look."""
+        wakeup, loop = self._wakeup, self._wakeup_loop
+        if wakeup is None:
+            return
+        if loop is None or loop is running_loop():
+            wakeup.set()
+            return
+        with suppress(RuntimeError):  # its loop closed meanwhile
+            loop.call_soon_threadsafe(wakeup.set)
 
     def wake_if_sooner(self, emulator: Emulator, due: float) -> None:
         """``due`` is the namespace's next moment now: wake the real-clock task only if it planned
@@ -184,6 +199,14 @@ class DeliveryEngine:
         if self._lock is None or self._lock_loop is not loop:
             self._lock, self._lock_loop = asyncio.Lock(), loop
         return self._lock
+
+
+def running_loop() -> asyncio.AbstractEventLoop | None:
+    """The loop running this code, or None outside one."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def engine_of(request: Request) -> DeliveryEngine:

@@ -1,7 +1,8 @@
 """Real-clock delivery: one asyncio task for the app's lifetime (started by its lifespan) that
 sleeps until the next due event, delivers what is due, and sleeps again. No busy loop and no task
 per call: it wakes at the scheduler's next due moment, when a request tells it something new may
-be due sooner (``DeliveryEngine.wake``), or every ``IDLE`` seconds to notice a clock switched to real.
+be due sooner (``DeliveryEngine.wake``, from any thread), or every ``IDLE`` seconds to notice a clock
+switched to real.
 The manual and poll clocks never depend on it (the clock advance and the requests deliver)."""
 
 from __future__ import annotations
@@ -59,10 +60,20 @@ async def run(namespaces: Namespaces, engine: DeliveryEngine) -> None:
 
 @contextlib.asynccontextmanager
 async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
-    task = asyncio.create_task(run(app.namespaces, app.deliveries))  # type: ignore[attr-defined]
+    """One task per app, however many servers run its lifespan: the pytest plugin serves one app
+    from its test client and from a socket server (``EmulatorServer``), and the first one runs it
+    (``DeliveryEngine.wake`` reaches it from the other's thread)."""
+    engine: DeliveryEngine = app.deliveries  # type: ignore[attr-defined]
+    if engine.scheduled:
+        yield
+        return
+    engine.scheduled = True
+    task = asyncio.create_task(run(app.namespaces, engine))  # type: ignore[attr-defined]
     try:
         yield
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+        engine.stop_waking()
+        engine.scheduled = False

@@ -232,6 +232,31 @@ def test_header_and_query_must_agree_and_name_a_known_account(client: TestClient
         assert (response.status_code, response.json()) == (404, expected)
 
 
+def test_an_account_named_twice_must_be_the_same_account(client: TestClient) -> None:
+    """A repeated ``?account=`` or ``X-Emulator-Account`` naming two accounts is 400, not whichever
+    one the parser kept (the last query value, the first header): the request never acts in the
+    wrong account, e.g. a URL already carrying ``?account=`` plus a client's own ``params``."""
+    account = create_account(client)
+    client.post("/__emulator/clock/advance", json={"seconds": 5}, headers=scoped(account))
+    other = "400131560008"  # a file account: the global namespace, whose clock did not move
+    for first, second in ((account["id"], other), (other, account["id"])):
+        response = client.get(f"/__emulator/clock?account={first}&account={second}")
+        message = (
+            "Parameter [account] value is invalid. The account parameter is given more than once, "
+            f"naming different accounts: {first}, {second}."
+        )
+        assert (response.status_code, response.json()) == (400, error("CMN-101", message, parameterName="account"))
+    for first, second in ((account["id"], other), (other, account["id"])):
+        response = client.get("/__emulator/clock", headers=[(HEADER, first), (HEADER, second)])
+        message = (
+            "Parameter [account] value is invalid. The X-Emulator-Account header is given more than once, "
+            f"naming different accounts: {first}, {second}."
+        )
+        assert (response.status_code, response.json()) == (400, error("CMN-101", message, parameterName="account"))
+    repeated = client.get(f"/__emulator/clock?account={account['id']}&account={account['id']}", headers=scoped(account))
+    assert (repeated.status_code, repeated.json()["now"]) == (200, "2026-01-01T00:00:05.000Z")
+
+
 @pytest.mark.parametrize("value", ["", "9" * 65])
 def test_an_empty_or_huge_account_id_answers_400(client: TestClient, value: str) -> None:
     for response in (

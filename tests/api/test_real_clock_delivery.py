@@ -4,6 +4,9 @@ nothing but requests delivers (the manual clock never needs it)."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 from fastapi.testclient import TestClient
 
 from emulator.app import create_app
@@ -92,3 +95,34 @@ def test_the_scheduler_notes_the_moment_it_sleeps_until() -> None:
         ringout(client)  # a 39 s call on a clock at the wall's speed: its next event is seconds away
         assert eventually(lambda: app.deliveries.planned.get(None) == emulator.next_event_due())
         assert emulator.next_event_due() is not None
+
+
+def test_one_task_however_many_servers_run_the_lifespan_and_any_thread_wakes_it() -> None:
+    """The pytest plugin serves one app from its test client and from a socket server, both running
+    its lifespan: one real-clock task runs (in the first one's loop), and a request on the other
+    server's thread wakes it at once (``call_soon_threadsafe``), not at its idle look."""
+    app = create_app(Settings(clock="real", auth="lenient"))
+    engine = app.deliveries
+    with TestClient(app), TestClient(app):
+        assert engine.scheduled
+        wakeup = engine.wakeup_event()  # made in this (loop-less) thread: set directly
+        engine.wake()
+        assert wakeup.is_set()
+    assert not engine.scheduled
+    woken = threading.Event()
+
+    async def scheduler() -> None:
+        wakeup = engine.wakeup_event()
+        ready.set()
+        await asyncio.wait_for(wakeup.wait(), 5)
+        woken.set()
+
+    ready = threading.Event()
+    thread = threading.Thread(target=asyncio.run, args=(scheduler(),))
+    thread.start()
+    assert ready.wait(5)
+    engine.wake()  # from this thread: the event's loop is another one
+    thread.join(5)
+    assert woken.is_set()
+    engine.stop_waking()
+    engine.wake()  # nothing to wake, no error (its loop is closed)

@@ -227,3 +227,24 @@ def test_a_delivery_answer_is_its_status_not_its_body(
     assert http.post(RINGOUT, json={"to": {"phoneNumber": "+16505550199"}}, timeout=10).status_code == 200
     log = http.get("/__emulator/deliveries", params={"subscriptionId": subscription["id"]}).json()["records"]
     assert [(r["kind"], r["ok"], r["statusCode"], r["error"]) for r in log] == [("notification", True, 200, None)]
+
+
+def test_an_emulator_server_on_the_real_clock_delivers_every_event_without_requests(
+    hook: tuple[WebhookReceiver, str],
+) -> None:
+    """``EmulatorServer`` runs the app's lifespan, where the real-clock delivery task lives: a call's
+    later events arrive as its clock reaches them, with no request to push them (it served with the
+    lifespan off, so only the create's first event ever came)."""
+    receiver, address = hook
+    receiver.status, receiver.echo, receiver.delay, receiver.padding = 200, True, 0.0, 0
+    receiver.clear()
+    with (
+        EmulatorServer(create_app(Settings(clock="real", speed=1000, auth="lenient"))) as running,
+        httpx.Client(base_url=running.url, headers={"Authorization": "Bearer any"}) as client,
+    ):
+        assert client.post(PATH, json=webhook(address)).status_code == 200
+        session = telephony_session_id(client.post(RINGOUT, json={"to": {"phoneNumber": "+16505550199"}}).json()["id"])
+        assert receiver.wait_until(lambda r: r.disconnected(session), timeout=3)  # the 39 s call lasts 39 ms
+        assert [status[2] for status in receiver.statuses(session)] == [
+            "Proceeding", "Answered", "Proceeding", "Answered", "Disconnected", "Disconnected",
+        ]  # fmt: skip

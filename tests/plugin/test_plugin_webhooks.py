@@ -104,3 +104,34 @@ def external() -> Iterator[str]:
 
 def test_the_recording_receiver_against_an_external_emulator(pytester: pytest.Pytester, external: str) -> None:
     _run(pytester, RECEIVER_TESTS, f"--ringout-url={external}").assert_outcomes(passed=2)
+
+
+REAL_CLOCK_TESTS = """
+import pytest
+from ringcentral import SDK
+
+
+@pytest.fixture(scope="session")
+def ringout_settings():
+    return {"clock": "real", "speed": 1000, "rate_limits": "off"}
+
+
+def test_an_sdk_call_on_the_real_clock_reaches_disconnected(ringout, ringout_url, ringout_webhook):
+    platform = SDK(ringout.client_id, ringout.client_secret, ringout_url).platform()
+    platform.login(jwt=ringout.jwt)
+    address = ringout_webhook.address
+    body = {"eventFilters": [ringout_webhook.FILTER], "deliveryMode": {"transportType": "WebHook", "address": address}}
+    platform.post("/restapi/v1.0/subscription", body)
+    call = platform.post("/restapi/v1.0/account/~/extension/~/ring-out", {"to": {"phoneNumber": "+16505550199"}})
+    call_id = call.json_dict()["id"]
+    session = ringout_webhook.events(call_id)[0]["telephonySessionId"]
+    assert ringout_webhook.receiver.wait_until(lambda r: r.disconnected(session), timeout=3)  # a 39 ms call
+"""
+
+
+def test_the_real_clock_delivers_to_an_sdk_on_the_plugins_server(pytester: pytest.Pytester) -> None:
+    """In-process, the plugin serves one app from its test client (whose loop runs the real-clock
+    task) and from ``ringout_url``'s server, where the SDK's requests land: they wake the task
+    from that server's thread, so a fast real-clock call's events come as its clock reaches them,
+    not at the task's 5 s idle look."""
+    _run(pytester, REAL_CLOCK_TESTS).assert_outcomes(passed=1)
