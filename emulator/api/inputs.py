@@ -101,12 +101,13 @@ def header(scope: Scope, name: bytes) -> str | None:
     """The first ``name`` header of a request or socket (``name`` in lower case, as ASGI gives
     names), else None: the one way a header is read. A scan of the scope's list, without the
     ``KeyError`` Starlette's ``Headers.get`` raises for each header a request lacks (most of the
-    ones a RingOut request is asked for)."""
+    ones a RingOut request is asked for). Whitespace around the value is not part of it (RFC 9110
+    5.5; h11 strips it, httptools does not)."""
     key: bytes
     value: bytes
     for key, value in scope["headers"]:
         if key == name:
-            return value.decode("latin-1")
+            return value.decode("latin-1").strip(" \t")
     return None
 
 

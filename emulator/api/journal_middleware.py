@@ -4,6 +4,7 @@ request was counted against a rate-limit bucket, the ``X-Rate-Limit-*`` headers;
 outside the control plane gets a journal entry with its status (499 when the client went away
 before an answer); and a control-plane path with a control character (``%0A``...) is refused
 before routing (Starlette's mount pattern would drop a trailing newline and route the rest).
+Repeated slashes in a path are one (``//restapi/oauth/token``, from a server URL ending in ``/``).
 Control-plane requests (``/__emulator/...``) are not journaled: the journal is what *the app
 under test* did."""
 
@@ -27,6 +28,7 @@ SKIP_PREFIX = "/__emulator"
 CALL_ID_KEY, SCENARIO_KEY, SOURCE_KEY = STATE_KEYS["call_id"], STATE_KEYS["scenario"], STATE_KEYS["scenario_source"]
 TO_KEY, FROM_KEY = STATE_KEYS["to"], STATE_KEYS["from"]
 CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+REPEATED_SLASHES = re.compile(r"/{2,}")  # ``//restapi/...``: what an SDK builds from a server URL ending in /
 
 
 async def refuse_path(scope: Scope, receive: Receive, send: Send) -> None:
@@ -50,6 +52,8 @@ class JournalMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if "//" in scope["path"]:  # repeated slashes are one, as the platform's gateway merges them
+            scope["path"] = REPEATED_SLASHES.sub("/", scope["path"])
         state = scope.setdefault("state", {})
         request_id = state[REQUEST_ID_KEY] = self.request_id()
         header = (b"rcrequestid", request_id.encode())

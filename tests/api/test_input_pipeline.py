@@ -152,3 +152,28 @@ def test_a_client_gone_mid_body_is_journaled_499_without_a_traceback(
     assert entry["status"] == 499
     assert "Traceback" not in caplog.text
     assert client.get("/__emulator/calls").json() == {"records": []}
+
+
+def test_whitespace_around_a_header_value_is_not_part_of_it() -> None:
+    """RFC 9110 5.5: httptools (what uvicorn uses) keeps it; the one header reader drops it."""
+    from emulator.api.inputs import header
+
+    scope = {"headers": [(b"authorization", b" \tBearer tok \t"), (b"x-emulator-account", b"acct ")]}
+    assert (header(scope, b"authorization"), header(scope, b"x-emulator-account")) == ("Bearer tok", "acct")
+    assert header(scope, b"x-emulator-scenario") is None
+
+
+def test_repeated_slashes_in_a_path_are_one(client: TestClient) -> None:
+    """What an SDK sends when its server URL ends in ``/`` (``//restapi/...``): the platform's
+    gateway merges the slashes; so does the emulator, before routing and journaling."""
+    created = client.post(
+        "http://testserver//restapi/v1.0/account/~/extension/~//ring-out", json={"to": {"phoneNumber": "+16505550199"}}
+    )
+    assert created.status_code == 200, created.text
+    read = client.get(f"http://testserver//restapi/v1.0/account/~/extension/~/ring-out/{created.json()['id']}")
+    assert (read.status_code, read.json()["id"]) == (200, created.json()["id"])
+    paths = {e["path"] for e in client.get("/__emulator/requests").json()["records"]}
+    assert paths == {
+        "/restapi/v1.0/account/~/extension/~/ring-out",
+        f"/restapi/v1.0/account/~/extension/~/ring-out/{created.json()['id']}",
+    }
