@@ -7,7 +7,19 @@ from urllib.parse import parse_qsl, urlencode
 
 MASK = "***"
 SECRET_PARAMS = frozenset(
-    {"password", "client_secret", "assertion", "refresh_token", "access_token", "code", "token", "code_verifier"}
+    {
+        "password",
+        "client_secret",
+        "assertion",
+        "client_assertion",
+        "refresh_token",
+        "access_token",
+        "ws_access_token",
+        "id_token",
+        "code",
+        "token",
+        "code_verifier",
+    }
 )
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "x-emulator-control-token", "cookie"})
 
