@@ -141,6 +141,39 @@ def test_a_request_that_fails_authentication_is_not_counted(strict: TestClient) 
     assert call_id(strict)
 
 
+def test_a_path_the_token_may_not_use_is_counted_like_any_failure(
+    strict: TestClient, make_client: Callable[..., TestClient]
+) -> None:
+    """The caller is known once the token is: a 404 for another account or extension, or a 403 for
+    a missing app permission, is counted and carries the headers (they went uncounted, headerless,
+    and the report put them under "unidentified")."""
+    cases = [
+        (strict.get("/restapi/v1.0/account/999"), "light", "49"),
+        (strict.get("/restapi/v1.0/account/~/extension/999"), "light", "48"),
+        (strict.post("/restapi/v1.0/account/~/extension/999/ring-out", json=SEED_SAMPLE), "heavy", "9"),
+        (strict.get("/restapi/v1.0/account/~/extension/999/call-log"), "heavy", "8"),
+        (strict.get("/restapi/v1.0/account/999/telephony/sessions/s-1"), "light", "47"),
+    ]
+    for response, group, remaining in cases:
+        assert response.status_code == 404, response.text
+        limit = {"heavy": "10", "light": "50"}[group]
+        assert headers_of(response) == {
+            "x-rate-limit-group": group,
+            "x-rate-limit-limit": limit,
+            "x-rate-limit-remaining": remaining,
+            "x-rate-limit-window": "60",
+        }
+    (app,) = strict.get("/__emulator/report").json()["apps"]
+    assert (app["app"], app["clientErrors"]) == ("emulator-client-id", 5)
+
+    other = make_client(clock="manual", auth="strict", rate_limits="platform")
+    no_ringout = ("emulator-no-ringout-client-id", "emulator-no-ringout-client-secret")
+    token = other.post("/restapi/oauth/token", data=JWT_GRANT, auth=no_ringout).json()["access_token"]
+    refused = other.post(RATE, json=SEED_SAMPLE, headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 403, refused.text
+    assert headers_of(refused)["x-rate-limit-remaining"] == "9"
+
+
 def test_off_mode_sends_no_headers_and_refuses_nothing(make_client: Callable[..., TestClient]) -> None:
     client = make_client(clock="manual", rate_limits="off")
     for _ in range(30):
