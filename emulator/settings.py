@@ -28,7 +28,6 @@ MAX_CONNECTIONS = 2_000
 MAX_HEADER_BYTES = 32 * 1024
 
 
-
 class SettingError(ValueError):
     """A setting that passed its own check but not the data it names (a default scenario no
     scenario file defines): ``field`` says which, so the CLI can name the flag or variable used."""
@@ -37,6 +36,7 @@ class SettingError(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
 
 class AuthMode(StrEnum):
     STRICT = "strict"  # every /restapi/v1.0 call needs a valid bearer token
