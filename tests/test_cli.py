@@ -80,7 +80,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Served:
 def bad_dir(tmp_path: Path) -> Path:
     (tmp_path / "good.yaml").write_text("description: ok\nsteps: [{at: 0, callee: Busy}]\n", encoding="utf-8")
     (tmp_path / "bad.yaml").write_text("description: x\nsteps: [{at: 0}, {at: 1, caller: Sucess}]\n", encoding="utf-8")
-    (tmp_path / "worse.yaml").write_text("steps: [{at: 0}]\n", encoding="utf-8")
+    (tmp_path / "worse.yaml").write_text("steps: [{at: 0, callee: Busy}]\n", encoding="utf-8")
     return tmp_path
 
 
