@@ -62,7 +62,7 @@ from emulator.core.oauth import GRANTS
 from emulator.core.rate_limits import Group, RateLimitConfig
 from emulator.core.subscribing import WEBSOCKET
 from emulator.scenario_files import load_catalogue
-from emulator.settings import AuthMode, Settings
+from emulator.settings import AuthMode, SettingError, Settings
 
 
 def build_clock(settings: Settings) -> Clock:
@@ -98,7 +98,7 @@ def build_namespaces(settings: Settings, *, clock: Clock | None = None) -> Names
     scenarios = load_catalogue(bundled_scenarios_dir(), settings.scenarios_dir)
     if settings.default_scenario not in scenarios:
         valid = ", ".join(sorted(scenarios))
-        raise ValueError(f"default_scenario: unknown scenario {settings.default_scenario!r}; valid names: {valid}")
+        raise SettingError("default_scenario", f"unknown scenario {settings.default_scenario!r}; valid names: {valid}")
     directory = load_accounts_file(settings.accounts_file or bundled_accounts_file())
     emulator = Emulator(emulator_config(settings), clock or build_clock(settings), directory, scenarios)
     return Namespaces(emulator, scenarios, default_template(), settings.max_accounts)

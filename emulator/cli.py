@@ -13,14 +13,14 @@ import gc
 import os
 import signal
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from emulator import __version__
 from emulator.core.errors import EmulatorError
-from emulator.settings import Settings, env_var, unknown_env_vars
+from emulator.settings import SettingError, Settings, env_var, unknown_env_vars
 
 PROG = "ringout-emulator"
 GC_YOUNG_THRESHOLD = 20_000
@@ -106,14 +106,14 @@ def _main(argv: Sequence[str] | None) -> int:
         settings = load_settings(args)
     except ValidationError as exc:
         return _fail(settings_problems(exc, args, os.environ))
-    return serve(settings)
+    return serve(settings, lambda field: setting_source(field, args, os.environ))
 
 
 def _exit_cleanly(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
-def serve(settings: Settings) -> int:
+def serve(settings: Settings, source: Callable[[str], str] = str) -> int:
     """Build the app, bind the socket, and serve until SIGTERM or SIGINT: uvicorn finishes the
     requests in flight (at most 1 s) and the process exits 0. The app and uvicorn are imported only here."""
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -122,6 +122,8 @@ def serve(settings: Settings) -> int:
 
     try:
         app = create_app(settings)
+    except SettingError as exc:  # named as the user set it (``source``: its flag or env var)
+        return _fail(f"cannot start: {source(exc.field)}: {exc.message}")
     except (ValueError, EmulatorError) as exc:
         return _fail(f"cannot start: {exc}")
     from emulator.connections import ConnectionLimits, raise_open_file_limit

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from emulator import documents
 from emulator.core.legs import is_live
@@ -63,6 +63,9 @@ class _ScenarioModel(BaseModel):
         return value
 
 
+_STEPS = TypeAdapter(list[_StepModel])
+
+
 def load_document(body: bytes, media_type: str, where: str) -> Any:
     """A scenario document (a file or an upload) through the one loader."""
     try:
@@ -94,20 +97,39 @@ def parse_scenario(name: str, data: Any, where: str) -> Scenario:
     declared = data.get("name")
     if isinstance(declared, str) and declared != name:
         problems.append(f"{where}: name: {declared!r} differs from the file stem {name!r}")
+    problems.extend(_ending_problems(model.steps if model else _valid_steps(data.get("steps")), where))
     if problems or model is None:
         raise ScenarioFileError(problems)
     steps = tuple(Step(at=s.at, caller=s.caller, callee=s.callee, call=s.call) for s in model.steps)
-    scenario = Scenario(name=name, description=model.description, steps=steps)
-    last = scenario.states[-1]
-    if is_live(last):
-        raise ScenarioFileError(
-            [
-                f"{where}: step {scenario.last_index}: the call is still live after the last step "
-                f"(call {last.call}, caller {last.caller}, callee {last.callee}): "
-                "the last step must end it (a leg fails, or both legs are Finished)"
-            ]
-        )
-    return scenario
+    return Scenario(name=name, description=model.description, steps=steps)
+
+
+def _valid_steps(steps: Any) -> list[_StepModel]:
+    """The steps, when they are valid though something else in the document is not (else none)."""
+    try:
+        return _STEPS.validate_python(steps)
+    except ValidationError:
+        return []
+
+
+def _ending_problems(valid_steps: list[_StepModel], where: str) -> list[str]:
+    """The last step must end the call. Read with the steps in time order, so a timeline that
+    goes back in time, or a document with other problems, has this one reported in the same pass."""
+    if not valid_steps:
+        return []
+    steps = sorted((Step(at=s.at, caller=s.caller, callee=s.callee, call=s.call) for s in valid_steps), key=_when)
+    last = Scenario(name="-", description="-", steps=tuple(steps)).states[-1]
+    if not is_live(last):
+        return []
+    return [
+        f"{where}: step {len(steps) - 1}: the call is still live after the last step "
+        f"(call {last.call}, caller {last.caller}, callee {last.callee}): "
+        "the last step must end it (a leg fails, or both legs are Finished)"
+    ]
+
+
+def _when(step: Step) -> float:
+    return step.at
 
 
 def _order_problems(steps: Any, where: str) -> list[str]:

@@ -12,6 +12,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from emulator.core.call import ClockMode
+from emulator.core.clock import TIME_RANGE, in_range
 from emulator.core.phone import Validation
 from emulator.core.rate_limits import RateLimitMode
 
@@ -25,6 +26,16 @@ HEADER_TIMEOUT = 10.0
 BODY_TIMEOUT = 30.0
 MAX_CONNECTIONS = 2_000
 MAX_HEADER_BYTES = 32 * 1024
+
+
+class SettingError(ValueError):
+    """A setting that passed its own check but not the data it names (a default scenario no
+    scenario file defines): ``field`` says which, so the CLI can name the flag or variable used."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
 
 
 class AuthMode(StrEnum):
@@ -112,7 +123,12 @@ class Settings(BaseSettings):
     @field_validator("manual_start")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+        """A time without a zone is UTC; it must be one a clock can show (else the server failed
+        at start with a message naming neither the setting nor the time given)."""
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        if not in_range(aware.timestamp()):
+            raise ValueError(f"must be within {TIME_RANGE}")
+        return aware
 
     @field_validator("log_level")
     @classmethod

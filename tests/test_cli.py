@@ -80,7 +80,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Served:
 def bad_dir(tmp_path: Path) -> Path:
     (tmp_path / "good.yaml").write_text("description: ok\nsteps: [{at: 0, callee: Busy}]\n", encoding="utf-8")
     (tmp_path / "bad.yaml").write_text("description: x\nsteps: [{at: 0}, {at: 1, caller: Sucess}]\n", encoding="utf-8")
-    (tmp_path / "worse.yaml").write_text("steps: [{at: 0}]\n", encoding="utf-8")
+    (tmp_path / "worse.yaml").write_text("steps: [{at: 0, callee: Busy}]\n", encoding="utf-8")
     return tmp_path
 
 
@@ -272,13 +272,17 @@ BAD_ACCOUNTS = """accounts:
         ),
         (
             ["--default-scenario", "nope"],
-            "cannot start: default_scenario: unknown scenario 'nope'; valid names: busy, ",
+            "cannot start: --default-scenario: unknown scenario 'nope'; valid names: busy, ",
         ),
         (
             ["--accounts-file", "{tmp}/accounts.yaml"],
             "cannot start: {tmp}/accounts.yaml: accounts.0.mainNumber: String should match pattern",
         ),
         (["--scenarios-dir", "{tmp}/bad"], "cannot start: {tmp}/bad/bad.yaml: step 1, field caller: Input should be"),
+        (  # it said "cannot start: a clock's time must be ..., got 253402300799.0"
+            ["--manual-start", "9999-12-31T23:59:59Z"],
+            "invalid settings:\n  --manual-start: Value error, must be within 1970-01-01T00:00:00Z .. 9000-01-01",
+        ),
     ],
 )
 def test_bad_settings_exit_2_before_serving(
@@ -317,6 +321,17 @@ def test_bad_env_vars_exit_2(
     assert main([]) == 2
     assert served.servers == []
     assert capsys.readouterr().err.startswith(f"ringout-emulator: invalid settings:\n  {message}")
+
+
+def test_an_unknown_default_scenario_names_the_env_var_it_came_from(
+    served: Served, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It named the field (``default_scenario:``), not what the user set."""
+    monkeypatch.setenv("ringout_emulator_default_scenario", "nope")
+    assert main([]) == 2
+    assert served.servers == []
+    err = capsys.readouterr().err
+    assert err.startswith("ringout-emulator: cannot start: ringout_emulator_default_scenario: unknown scenario 'nope'")
 
 
 def test_connection_settings_reach_the_protocol(served: Served, monkeypatch: pytest.MonkeyPatch) -> None:

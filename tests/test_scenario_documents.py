@@ -175,6 +175,22 @@ def test_the_last_step_must_end_the_call(steps: list[dict[str, object]], state: 
     ]
 
 
+def test_a_timeline_out_of_order_that_never_ends_is_reported_in_one_pass() -> None:
+    """Both problems at once: the ending was reported only once the order was fixed (two passes)."""
+    steps = [{"at": 5, "caller": "Success"}, {"at": 1}]
+    assert upload_json({"description": "two problems", "steps": steps}) == [
+        f"{WHERE}: step 0, field at: the first step must be at 0",
+        f"{WHERE}: step 1, field at: 1 is before step 0 (at 5)",
+        f"{WHERE}: step 1: the call is still live after the last step (call InProgress, caller Success, "
+        "callee InProgress): the last step must end it (a leg fails, or both legs are Finished)",
+    ]
+    assert upload_json({"description": "two\nlines", "steps": [{"at": 0}]}) == [
+        f"{WHERE}: field description: Value error, must be a single line",
+        f"{WHERE}: step 0: the call is still live after the last step (call InProgress, caller InProgress, "
+        "callee InProgress): the last step must end it (a leg fails, or both legs are Finished)",
+    ]
+
+
 @pytest.mark.parametrize(
     "last",
     [

@@ -98,9 +98,10 @@ def test_a_directory_reports_every_problem_at_once(tmp_path: Path) -> None:
     with pytest.raises(ScenarioFileError) as caught:
         load_scenario_dir(tmp_path)
     problems = caught.value.problems
-    assert len(problems) == 2
+    assert len(problems) == 3
     assert problems[0].startswith(f"{bad_step}: step 1, field callee: Input should be")
     assert problems[1] == f"{no_description}: field description: Field required"
+    assert problems[2].startswith(f"{no_description}: step 0: the call is still live after the last step")
 
 
 def test_the_same_name_twice_in_one_directory(tmp_path: Path) -> None:

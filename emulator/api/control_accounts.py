@@ -25,7 +25,7 @@ from emulator.core.namespaces import CREATED, FILE, Namespaces
 
 
 class CreateAccountBody(Body):
-    name: str | None = Field(None, min_length=1, max_length=100)
+    name: str | None = Field(None, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")  # one line
     template: dict[str, Any] | None = None
 
 

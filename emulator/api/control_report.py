@@ -29,7 +29,7 @@ async def read_report(request: Request) -> Response:
     emulator = emulator_of(request)
     _, policies = emulator.rate_limit_policies()
     entries = [entry for entry in journal if entry.account == emulator.namespace]  # the namespace's own
-    body = report(entries, journal.size, policies, emulator.clock_reading()[1])
+    body = report(entries, journal.size, journal.dropped(emulator.namespace), policies, emulator.clock_reading()[1])
     wants_markdown = chosen == "markdown" or (chosen is None and MARKDOWN in (header(request.scope, b"accept") or ""))
     if wants_markdown:
         return Response(markdown(body), media_type=f"{MARKDOWN}; charset=utf-8")

@@ -74,15 +74,14 @@ def bearer_token(request: Request) -> str | None:
 def caller_extension(request: Request, access: Access, extension_ref: str | None = None) -> Extension:
     """The extension named by ``/account/{accountId}/extension/{extensionId}`` (``~`` = the
     token's own), once the token is live and its app has the route's permission; the request is
-    then counted against its rate-limit bucket (429 when refused)."""
+    counted against its rate-limit bucket (429 when refused) as soon as the token is, so a 403 or
+    a 404 for the path counts and carries the ``X-Rate-Limit-*`` headers, as on the platform."""
     params = request.path_params
     token = bearer_token(request)
     emulator = token_emulator(request, token)
-    session, extension = emulator.authenticate(
-        token, params["accountId"], extension_ref or params["extensionId"], access
-    )
-    count(emulator, request, session.extension.id, session.app.client_id)
-    return extension
+    session = emulator.bearer_session(token)
+    count(emulator, request, session.extension.id, session.app.client_id)  # a 403 or 404 below counts too
+    return emulator.path_extension(session, params["accountId"], extension_ref or params["extensionId"], access)
 
 
 def caller_account(request: Request, access: Access) -> Account:
@@ -90,6 +89,6 @@ def caller_account(request: Request, access: Access) -> Account:
     its rate-limit bucket like ``caller_extension``."""
     token = bearer_token(request)
     emulator = token_emulator(request, token)
-    session, account = emulator.authenticate_account(token, request.path_params["accountId"], access)
+    session = emulator.bearer_session(token)
     count(emulator, request, session.extension.id, session.app.client_id)
-    return account
+    return emulator.path_account(session, request.path_params["accountId"], access)

@@ -164,11 +164,17 @@ def _invalid(name: str, error: Any) -> EmulatorError:
 
 
 def parse_json(
-    body: bytes, model: type[M], *, empty_is_object: bool = True, field_names: dict[str, str] | None = None
+    body: bytes,
+    model: type[M],
+    *,
+    empty_is_object: bool = True,
+    field_names: dict[str, str] | None = None,
+    strict: bool | None = None,
 ) -> M:
-    """JSON bytes into ``model`` (an empty body is ``{}`` if ``empty_is_object``, else CMN-103)."""
+    """JSON bytes into ``model`` (an empty body is ``{}`` if ``empty_is_object``, else CMN-103);
+    ``strict``: a number must be a JSON number (not ``true``, not ``"60"``), as pydantic's strict mode reads JSON."""
     try:
-        return model.model_validate_json(body if body.strip() or not empty_is_object else b"{}")
+        return model.model_validate_json(body if body.strip() or not empty_is_object else b"{}", strict=strict)
     except ValidationError as exc:
         raise body_problem(exc, field_names=field_names) from None
     except ValueError:  # pydantic_core's own recursion guard on absurdly deep JSON
@@ -176,9 +182,10 @@ def parse_json(
 
 
 async def read_json(request: Request, model: type[M], *, limit: int = JSON_LIMIT) -> M:
-    """A control-plane JSON body (optional: none at all is ``{}``)."""
+    """A control-plane JSON body (optional: none at all is ``{}``), read strictly: ``true`` is not
+    1 and ``"60"`` is not 60 (a typed client sent something else than it meant)."""
     body = await read_body(request, accept=(JSON,), limit=limit, untyped=JSON)
-    return parse_json(body, model)
+    return parse_json(body, model, strict=True)
 
 
 def read_query(request: Request, model: type[Q], *, lists: tuple[str, ...] = ()) -> Q:

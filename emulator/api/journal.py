@@ -109,6 +109,7 @@ class Journal:
         self.size = size
         self._entries: deque[JournalEntry] = deque(maxlen=max(size, 1))
         self._seq = 0
+        self._dropped: dict[str | None, int] = {}  # entries pushed out, per account, since its last clear
 
     @property
     def enabled(self) -> bool:
@@ -132,8 +133,17 @@ class Journal:
         self._seq += 1
         query, headers = capped(raw_query, raw_headers)
         entry = JournalEntry(self._seq, method, path[:1024], query, headers, at, state)
-        self._entries.append(entry)
+        entries = self._entries
+        if len(entries) == entries.maxlen:  # full: the oldest goes
+            oldest = entries[0].account
+            self._dropped[oldest] = self._dropped.get(oldest, 0) + 1
+        entries.append(entry)
         return entry
+
+    def dropped(self, account: str | None = None) -> int:
+        """How many of ``account``'s entries (``None``: the global namespace's) the journal no
+        longer holds because newer ones pushed them out since that account's last clear."""
+        return self._dropped.get(account, 0)
 
     def find(self, query: JournalQuery) -> list[JournalEntry]:
         found = [entry for entry in self._entries if query.accepts(entry)]
@@ -148,6 +158,7 @@ class Journal:
         kept = [entry for entry in self._entries if entry.account != account]
         self._entries.clear()
         self._entries.extend(kept)
+        self._dropped.pop(account, None)
         if not kept:
             self._seq = 0
 

@@ -7,8 +7,21 @@ from urllib.parse import parse_qsl, urlencode
 
 MASK = "***"
 SECRET_PARAMS = frozenset(
-    {"password", "client_secret", "assertion", "refresh_token", "access_token", "code", "token", "code_verifier", "wsc"}
-)  # wsc: a WebSocket session's recovery token
+    {
+        "password",
+        "client_secret",
+        "assertion",
+        "client_assertion",
+        "refresh_token",
+        "access_token",
+        "ws_access_token",
+        "id_token",
+        "code",
+        "token",
+        "code_verifier",
+        "wsc",  # a WebSocket session's recovery token
+    }
+)
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "x-emulator-control-token", "cookie"})
 
 

@@ -17,8 +17,10 @@ from emulator.api.rate_limits import count
 from emulator.api.responses import json_response
 from emulator.api.routing import route
 from emulator.core.directory import App
+from emulator.core.emulator import Emulator
 from emulator.core.errors import (
     DuplicateOAuthParameter,
+    EmulatorError,
     InvalidClientCredentials,
     InvalidOAuthParameter,
     QueryBodyMismatch,
@@ -74,15 +76,39 @@ def basic_credentials(request: Request) -> tuple[str, str] | None:
     return client_id, secret
 
 
-def calling_app(request: Request, form: dict[str, str]) -> App:
-    """The app, once the request is counted against the Auth bucket of the client id it presents
-    and the user it is about (so failed logins count too, as on the platform)."""
-    basic = basic_credentials(request)
-    client_id = form.get("client_id")
-    presented = basic[0] if basic else client_id
+def presented_client(request: Request, form: dict[str, str]) -> str | None:
+    """The client id the request presents (Basic credentials, else the form's ``client_id``),
+    whether or not its credentials will pass."""
+    try:
+        basic = basic_credentials(request)
+    except InvalidClientCredentials:
+        basic = None
+    return basic[0] if basic else form.get("client_id")
+
+
+def counted(request: Request, form: dict[str, str]) -> Emulator:
+    """Count the request against the Auth bucket of the client id it presents and the user it is
+    about, before anything in it is checked (so failed logins count too, as on the platform)."""
+    presented = presented_client(request, form)
     emulator = client_emulator(request, presented)
     count(emulator, request, emulator.login_subject(form), presented or UNKNOWN_CLIENT)
-    return emulator.oauth_client(basic, client_id)
+    return emulator
+
+
+async def counted_form(request: Request, *, optional: bool = False) -> dict[str, str]:
+    """The form (``read_form``); one that cannot be read (415, 413, not a form) is counted too,
+    for the client id the Authorization header presents."""
+    try:
+        return await read_form(request, optional=optional)
+    except EmulatorError:
+        counted(request, {})
+        raise
+
+
+def calling_app(request: Request, form: dict[str, str]) -> App:
+    """The app, once the request is counted (``counted``)."""
+    emulator = counted(request, form)
+    return emulator.oauth_client(basic_credentials(request), form.get("client_id"))
 
 
 def token_json(session: Session) -> dict[str, Any]:
@@ -102,22 +128,23 @@ def token_json(session: Session) -> dict[str, Any]:
 
 
 async def get_token(request: Request) -> Response:
-    form = await read_form(request)
+    form = await counted_form(request)
     app = calling_app(request, form)
     session = emulator_of(request).issue_token(app, form)
     return json_response(token_json(session), headers=NO_STORE)
 
 
 async def revoke_token(request: Request) -> Response:
-    form = await read_form(request, optional=True)
+    form = await counted_form(request, optional=True)
     query_token, body_token = request.query_params.get("token"), form.get("token")
+    token = body_token or query_token
+    emulator = counted(request, {**form, "token": token} if token else form)
     if query_token and body_token and query_token != body_token:
         raise QueryBodyMismatch("token")
-    token = body_token or query_token
-    app = calling_app(request, {**form, "token": token} if token else form)
+    app = emulator.oauth_client(basic_credentials(request), form.get("client_id"))
     if not token:
         raise InvalidOAuthParameter("token")
-    emulator_of(request).revoke_token(app, token)
+    emulator.revoke_token(app, token)
     return Response(status_code=200, headers=NO_STORE)
 
 

@@ -112,10 +112,12 @@ def injected(entry: JournalEntry) -> bool:
     return fault is not None and fault["effect"] not in WHOLE_ANSWER
 
 
-def report(entries: list[JournalEntry], size: int, policies: Mapping[Group, Policy], now: float) -> dict[str, Any]:
+def report(
+    entries: list[JournalEntry], size: int, dropped: int, policies: Mapping[Group, Policy], now: float
+) -> dict[str, Any]:
+    """``entries``: the namespace's journal entries; ``dropped``: how many more the journal no longer holds."""
     judged = [entry for entry in entries if not injected(entry)]
     apps = [app_report(name, use, policies) for name, use in sorted(collect(judged).items())]
-    dropped = entries[0].seq - 1 if entries else 0
     coverage = {
         "journalSize": size,
         "requests": len(entries),

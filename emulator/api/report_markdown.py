@@ -12,7 +12,7 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         "RingCentral's production-access criteria: no 429, under 5 % 4xx responses, at least 5 successful calls "
         "per endpoint used.",
-        f"Covers {coverage['note']} (from {coverage['from'] or '-'} to {coverage['until']}).",
+        f"Covers: {coverage['note']} (from {coverage['from'] or '-'} to {coverage['until']}).",
         "",
     ]
     if report["failures"]:

@@ -241,17 +241,19 @@ class Emulator(Subscribing):
 
     # --- who is calling -------------------------------------------------------------------
 
-    def authenticate(
-        self, token: str | None, account_ref: str, extension_ref: str, access: Access
-    ) -> tuple[Session, Extension]:
-        """The session ``token`` opens and the extension a ``/restapi/v1.0`` path names for it."""
-        session = self.gate.session(token)
-        return session, self.gate.extension(session, account_ref, extension_ref, access)
+    def bearer_session(self, token: str | None) -> Session:
+        """The session ``token`` opens (401 unless lenient): the caller is known, and counted,
+        before the path it names is checked."""
+        return self.gate.session(token)
 
-    def authenticate_account(self, token: str | None, account_ref: str, access: Access) -> tuple[Session, Account]:
-        """The session ``token`` opens and the account a ``/restapi/v1.0/account/{accountId}`` path names."""
-        session = self.gate.session(token)
-        return session, self.gate.account(session, account_ref, access)
+    def path_extension(self, session: Session, account_ref: str, extension_ref: str, access: Access) -> Extension:
+        """The extension a ``/restapi/v1.0`` path names for ``session`` (403 without the app
+        permission, 404 for an extension it may not act for)."""
+        return self.gate.extension(session, account_ref, extension_ref, access)
+
+    def path_account(self, session: Session, account_ref: str, access: Access) -> Account:
+        """The account a ``/restapi/v1.0/account/{accountId}`` path names for ``session``."""
+        return self.gate.account(session, account_ref, access)
 
     def home_country(self, extension: Extension) -> str:
         return self.directory.account(extension.account_id).home_country

@@ -206,7 +206,14 @@ def test_a_bad_template_answers_400_with_the_accounts_file_error(
 
 @pytest.mark.parametrize(
     ("body", "parameter"),
-    [({"name": ""}, "name"), ({"name": "x" * 101}, "name"), ({"template": []}, "template"), ({"nope": 1}, "nope")],
+    [
+        ({"name": ""}, "name"),
+        ({"name": "x" * 101}, "name"),
+        ({"name": "two\nlines"}, "name"),  # a control character in a name was kept (newline, NUL...)
+        ({"name": "nul\u0000"}, "name"),
+        ({"template": []}, "template"),
+        ({"nope": 1}, "nope"),
+    ],
 )
 def test_a_bad_body_answers_400(client: TestClient, body: dict[str, Any], parameter: str) -> None:
     response = client.post(ACCOUNTS, json=body)

@@ -129,3 +129,11 @@ def test_a_secret_query_parameter_is_masked(client: TestClient) -> None:
     client.get(f"{RINGOUT}/nope", params={"access_token": "s3cret", "token": "t0k3n", "keep": "me"})
     (entry,) = client.get("/__emulator/requests").json()["records"]
     assert entry["query"] == {"access_token": "***", "token": "***", "keep": "me"}
+
+
+def test_every_oauth_secret_parameter_is_masked(client: TestClient) -> None:
+    """A JWT client assertion, a WebSocket token and an id token are secrets like a password."""
+    secrets = {"client_assertion": "ey.jwt.sig", "ws_access_token": "ws-tok", "id_token": "ey.id.sig"}
+    client.post("/restapi/oauth/token", params={**secrets, "keep": "me"})
+    (entry,) = client.get("/__emulator/requests").json()["records"]
+    assert entry["query"] == {"client_assertion": "***", "ws_access_token": "***", "id_token": "***", "keep": "me"}

@@ -177,3 +177,37 @@ def test_repeated_slashes_in_a_path_are_one(client: TestClient) -> None:
         "/restapi/v1.0/account/~/extension/~/ring-out",
         f"/restapi/v1.0/account/~/extension/~/ring-out/{created.json()['id']}",
     }
+
+
+# A control-plane number sent as a boolean or a string: each was taken (true as 1, "60" as 60).
+LOOSE_NUMBERS = [
+    ("POST", "/__emulator/clock/advance", {"seconds": True}, "seconds"),
+    ("POST", "/__emulator/clock/advance", {"seconds": "60"}, "seconds"),
+    ("PUT", "/__emulator/clock", {"speed": True}, "speed"),
+    ("POST", "/__emulator/seed", {"seed": True}, "seed"),
+    ("PUT", "/__emulator/rate-limits", {"limits": {"light": True}}, "limits.light"),
+    ("PUT", "/__emulator/rate-limits", {"penaltySeconds": "1"}, "penaltySeconds"),
+    ("PUT", "/__emulator/call-log/settings", {"delaySeconds": True}, "delaySeconds"),
+    ("POST", "/__emulator/faults", {"effect": "latency", "ms": True}, "ms"),
+    ("POST", "/__emulator/faults", {"effect": "error", "status": "503"}, "status"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "name"), LOOSE_NUMBERS)
+def test_a_control_plane_number_must_be_a_json_number(
+    client: TestClient, method: str, path: str, body: dict[str, object], name: str
+) -> None:
+    before = client.get("/__emulator/rate-limits").json(), client.get("/__emulator/clock").json()
+    response = client.request(method, path, json=body)
+    message = f"Parameter [{name}] value is invalid."
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "errorCode": "CMN-101",
+            "message": message,
+            "errors": [{"errorCode": "CMN-101", "message": message, "parameterName": name}],
+            "parameterName": name,
+        },
+    )
+    assert (client.get("/__emulator/rate-limits").json(), client.get("/__emulator/clock").json()) == before
+    assert client.get("/__emulator/faults").json()["records"] == []

@@ -134,11 +134,66 @@ def test_failed_logins_count_but_other_users_and_apps_do_not_share(strict: TestC
     assert strict.post("/restapi/oauth/token", data=JWT_GRANT, auth=CLIENT).status_code == 200  # a known user
 
 
+def test_an_oauth_request_is_counted_before_its_form_or_credentials_are_checked(strict: TestClient) -> None:
+    """A login the token endpoint cannot even read (wrong media type, too large, a malformed Basic
+    header, a query token contradicting the body's) still counts against an Auth bucket, with the
+    headers: it went uncounted, so such a loop never met its 429."""
+    big = {"grant_type": "password", "username": "x" * 20_000}
+    cases = [
+        strict.post("/restapi/oauth/token", content=b"grant_type=password", headers={"Content-Type": "text/plain"}),
+        strict.post("/restapi/oauth/token", data=big, auth=CLIENT),
+        strict.post("/restapi/oauth/token", data=JWT_GRANT, headers={"Authorization": "Basic %%%"}),
+        strict.post("/restapi/oauth/revoke", params={"token": "a"}, data={"token": "b"}, auth=CLIENT),
+    ]
+    assert [response.status_code for response in cases] == [415, 413, 400, 400]
+    for response in cases:
+        assert headers_of(response)["x-rate-limit-group"] == "auth", response.text
+    assert strict.post("/__emulator/reset", json={"scopes": ["rate-limits"]}).status_code == 200
+    unreadable = {"content": b"x", "headers": {"Content-Type": "text/plain"}, "auth": CLIENT}
+    remaining = [headers_of(strict.post("/restapi/oauth/token", **unreadable)) for _ in range(5)]
+    assert [headers.get("x-rate-limit-remaining") for headers in remaining] == ["4", "3", "2", "1", "0"]
+    refused = strict.post("/restapi/oauth/token", **unreadable)
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "60"
+
+
 def test_a_request_that_fails_authentication_is_not_counted(strict: TestClient) -> None:
     for _ in range(12):
         response = strict.post(RATE, json=SEED_SAMPLE, headers={"Authorization": "Bearer nope"})
         assert response.status_code == 401 and headers_of(response) == {}
     assert call_id(strict)
+
+
+def test_a_path_the_token_may_not_use_is_counted_like_any_failure(
+    strict: TestClient, make_client: Callable[..., TestClient]
+) -> None:
+    """The caller is known once the token is: a 404 for another account or extension, or a 403 for
+    a missing app permission, is counted and carries the headers (they went uncounted, headerless,
+    and the report put them under "unidentified")."""
+    cases = [
+        (strict.get("/restapi/v1.0/account/999"), "light", "49"),
+        (strict.get("/restapi/v1.0/account/~/extension/999"), "light", "48"),
+        (strict.post("/restapi/v1.0/account/~/extension/999/ring-out", json=SEED_SAMPLE), "heavy", "9"),
+        (strict.get("/restapi/v1.0/account/~/extension/999/call-log"), "heavy", "8"),
+        (strict.get("/restapi/v1.0/account/999/telephony/sessions/s-1"), "light", "47"),
+    ]
+    for response, group, remaining in cases:
+        assert response.status_code == 404, response.text
+        limit = {"heavy": "10", "light": "50"}[group]
+        assert headers_of(response) == {
+            "x-rate-limit-group": group,
+            "x-rate-limit-limit": limit,
+            "x-rate-limit-remaining": remaining,
+            "x-rate-limit-window": "60",
+        }
+    (app,) = strict.get("/__emulator/report").json()["apps"]
+    assert (app["app"], app["clientErrors"]) == ("emulator-client-id", 5)
+
+    other = make_client(clock="manual", auth="strict", rate_limits="platform")
+    no_ringout = ("emulator-no-ringout-client-id", "emulator-no-ringout-client-secret")
+    token = other.post("/restapi/oauth/token", data=JWT_GRANT, auth=no_ringout).json()["access_token"]
+    refused = other.post(RATE, json=SEED_SAMPLE, headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 403, refused.text
+    assert headers_of(refused)["x-rate-limit-remaining"] == "9"
 
 
 def test_off_mode_sends_no_headers_and_refuses_nothing(make_client: Callable[..., TestClient]) -> None:

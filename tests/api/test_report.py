@@ -180,3 +180,36 @@ def test_an_injected_fault_is_the_tests_doing_not_the_apps(make_client: Callable
     create = next(e for e in app["endpoints"] if e["endpoint"] == "createRingOutCall")
     assert (create["requests"], create["statuses"], app["throttled"]) == (5, {"200": 5}, [])
     assert {b["user"] for b in app["buckets"]} == {"400131560009"}  # no bucket made up for the injected 429
+
+
+def test_a_created_accounts_report_counts_only_its_own_dropped_requests(
+    make_client: Callable[..., TestClient],
+) -> None:
+    """The journal is shared by every account: another namespace's requests before this account's
+    (or pushed out instead of its own) are not this account's "dropped" ones. Its report said the
+    journal had dropped 4 of its requests when it had dropped none."""
+    client = make_client(clock="manual", auth="strict", rate_limits="platform", journal_size=6)
+    account = client.post("/__emulator/accounts", json={}).json()
+    app, extension = account["apps"][0], account["extensions"][0]
+    scoped = {"X-Emulator-Account": account["id"]}
+    for _ in range(4):
+        client.get("/restapi/v1.0/account/~")  # the global namespace's (401, unidentified)
+    grant = {**JWT_GRANT, "assertion": extension["jwt"]}
+    token = client.post("/restapi/oauth/token", data=grant, auth=(app["clientId"], app["clientSecret"])).json()
+    bearer = {"Authorization": f"Bearer {token['access_token']}"}
+    client.get("/restapi/v1.0/account/~", headers=bearer)
+    coverage = client.get(REPORT, headers=scoped).json()["coverage"]
+    assert (coverage["requests"], coverage["dropped"]) == (2, 0)
+    assert coverage["note"] == "every request since the last reset (2)"
+
+    for _ in range(3):
+        client.get("/restapi/v1.0/account/~", headers=bearer)  # the journal (6) pushes out 3 global ones
+    assert client.get(REPORT, headers=scoped).json()["coverage"]["dropped"] == 0
+    assert client.get(REPORT).json()["coverage"]["dropped"] == 3
+    client.get("/restapi/v1.0/account/~", headers=bearer)  # the last global one goes
+    assert client.get(REPORT).json()["coverage"]["dropped"] == 4
+    client.get("/restapi/v1.0/account/~", headers=bearer)  # now the account's own login goes
+    own = client.get(REPORT, headers=scoped).json()["coverage"]
+    assert (own["requests"], own["dropped"]) == (6, 1)
+    client.post("/__emulator/reset", json={"scopes": ["journal"]}, headers=scoped)
+    assert client.get(REPORT, headers=scoped).json()["coverage"]["dropped"] == 0

@@ -74,3 +74,38 @@ def test_a_websocket_handshake_line_masks_the_ws_token_and_wsc() -> None:
     )
     assert ws["ws_access_token"] not in log
     assert wsc not in log
+
+
+def test_a_websocket_access_token_is_masked_in_the_handshake_lines() -> None:
+    """uvicorn logs each WebSocket handshake on ``uvicorn.error`` with its query: the token is ``***``
+    there too, accepted or not (it printed ``"WebSocket /ws?access_token=<the token>" [accepted]``)."""
+    from websockets.sync.client import connect
+
+    with running_emulator("--log-level", "info", "--auth", "lenient") as emulator:
+        ws = httpx.post(f"{emulator.url}/restapi/oauth/wstoken", headers={"Authorization": "Bearer any"}).json()
+        with connect(f"{ws['uri']}?access_token={ws['ws_access_token']}&a=1", open_timeout=5) as socket_:
+            socket_.recv(timeout=5)
+        with connect(f"{ws['uri']}?access_token=ws-s3cret-bad", open_timeout=5) as socket_:
+            socket_.recv(timeout=5)
+        accepted = emulator.wait_for(r'"WebSocket /ws\?access_token=\*\*\*&a=1" \[accepted\]').string
+        refused = emulator.wait_for(r'"WebSocket /ws\?access_token=\*\*\*" \[accepted\]').string
+        emulator.proc.send_signal(signal.SIGTERM)
+        assert emulator.proc.wait(timeout=5) == 0
+        log = emulator.log()
+    assert re.fullmatch(r'INFO:     127\.0\.0\.1:\d+ - "WebSocket /ws\?access_token=\*\*\*&a=1" \[accepted\]', accepted)
+    assert refused.endswith('"WebSocket /ws?access_token=***" [accepted]')
+    assert ws["ws_access_token"] not in log
+    assert "ws-s3cret-bad" not in log
+
+
+def test_trace_logs_mask_the_scope_query_string() -> None:
+    """``--log-level trace`` prints each ASGI scope (``uvicorn.asgi``) with its ``query_string``: masked."""
+    with running_emulator("--log-level", "trace") as emulator:
+        httpx.post(f"{emulator.url}/restapi/oauth/token?client_secret=cs-s3cret-4&client_assertion=ca-s3cret-5")
+        line = emulator.wait_for(r"ASGI \[\d+\] Started scope=.*'path': '/restapi/oauth/token'").string
+        emulator.proc.send_signal(signal.SIGTERM)
+        assert emulator.proc.wait(timeout=5) == 0
+        log = emulator.log()
+    assert "'query_string': b'client_secret=***&client_assertion=***'" in line
+    assert "cs-s3cret-4" not in log
+    assert "ca-s3cret-5" not in log
