@@ -236,7 +236,7 @@ def request_namespace(namespaces: Namespaces, scope: Scope) -> Emulator:
     or the client id's of its ``Authorization: Basic`` (``/restapi/oauth``); else (no such header,
     a malformed one) the global one. A token in ``?access_token=`` and a public app's ``client_id``
     in a form body are not read here: those requests see the global namespace's rules."""
-    scheme, _, rest = (header(scope, b"authorization") or "").strip().partition(" ")
+    scheme, _, rest = (header(scope, b"authorization") or "").partition(" ")
     scheme = scheme.lower()
     if scheme == "bearer":
         return namespaces.for_token(rest.strip())

@@ -64,7 +64,7 @@ def bearer_token(request: Request) -> str | None:
     value = header(request.scope, b"authorization")
     if value is None:
         return request.query_params.get("access_token") or None
-    scheme, _, token = value.strip().partition(" ")
+    scheme, _, token = value.partition(" ")  # (``header`` strips the value)
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise InvalidAuthorizationHeader()

@@ -109,7 +109,9 @@ class Journal:
         self.size = size
         self._entries: deque[JournalEntry] = deque(maxlen=max(size, 1))
         self._seq = 0
-        self._dropped: dict[str | None, int] = {}  # entries pushed out, per account, since its last clear
+        # entries pushed out since the namespace's last clear: the global one's, and per created account
+        self._dropped_global = 0
+        self._dropped: dict[str, int] = {}
 
     @property
     def enabled(self) -> bool:
@@ -134,16 +136,20 @@ class Journal:
         query, headers = capped(raw_query, raw_headers)
         entry = JournalEntry(self._seq, method, path[:1024], query, headers, at, state)
         entries = self._entries
-        if len(entries) == entries.maxlen:  # full: the oldest goes
-            oldest = entries[0].account
-            self._dropped[oldest] = self._dropped.get(oldest, 0) + 1
+        if len(entries) == entries.maxlen:  # full: the oldest goes (counted for its namespace's report)
+            namespace = entries[0].state.get(NAMESPACE_KEY)  # (not ``.account``: this is every request's path)
+            if namespace is None:
+                self._dropped_global += 1
+            else:
+                account = namespace.namespace
+                self._dropped[account] = self._dropped.get(account, 0) + 1
         entries.append(entry)
         return entry
 
     def dropped(self, account: str | None = None) -> int:
         """How many of ``account``'s entries (``None``: the global namespace's) the journal no
         longer holds because newer ones pushed them out since that account's last clear."""
-        return self._dropped.get(account, 0)
+        return self._dropped_global if account is None else self._dropped.get(account, 0)
 
     def find(self, query: JournalQuery) -> list[JournalEntry]:
         found = [entry for entry in self._entries if query.accepts(entry)]
@@ -158,7 +164,10 @@ class Journal:
         kept = [entry for entry in self._entries if entry.account != account]
         self._entries.clear()
         self._entries.extend(kept)
-        self._dropped.pop(account, None)
+        if account is None:
+            self._dropped_global = 0
+        else:
+            self._dropped.pop(account, None)
         if not kept:
             self._seq = 0
 
