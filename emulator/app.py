@@ -43,6 +43,7 @@ from emulator.api import (
     telephony_sessions,
     websocket,
 )
+from emulator.api.cors import CorsLayer
 from emulator.api.delivery import DeliveryEngine
 from emulator.api.errors import install_error_handlers
 from emulator.api.faults import Delays, FaultLayer
@@ -62,7 +63,7 @@ from emulator.core.oauth import GRANTS
 from emulator.core.rate_limits import Group, RateLimitConfig
 from emulator.core.subscribing import WEBSOCKET
 from emulator.scenario_files import load_catalogue
-from emulator.settings import AuthMode, SettingError, Settings
+from emulator.settings import AuthMode, SettingError, Settings, cors_origin_list
 
 
 def build_clock(settings: Settings) -> Clock:
@@ -204,6 +205,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.fault_delays = delays = Delays()  # ended when the server shuts down (emulator.server)
     app.add_middleware(FaultLayer, namespaces=namespaces, routes=routes, delays=delays)  # inside the journal
     app.add_middleware(JournalMiddleware, journal=journal, clock=emulator.clock, request_id=emulator.ids.request_id)
+    if origins := cors_origin_list(settings.cors_origins):  # outermost: preflights are neither journaled nor counted
+        app.add_middleware(CorsLayer, origins=origins)
     return app
 
 

@@ -3,6 +3,7 @@ by a CLI flag (``--field-name``) and by the env var ``RINGOUT_EMULATOR_<FIELD>``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -26,6 +27,7 @@ HEADER_TIMEOUT = 10.0
 BODY_TIMEOUT = 30.0
 MAX_CONNECTIONS = 2_000
 MAX_HEADER_BYTES = 32 * 1024
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+")  # what a browser sends as Origin: scheme://host[:port]
 
 
 class SettingError(ValueError):
@@ -105,6 +107,11 @@ class Settings(BaseSettings):
         0.0, ge=0, le=1, description="share of webhook deliveries sent twice (seeded by --seed)"
     )
     webhook_delay_seconds: float = Field(0.0, ge=0, le=10, description="wall seconds each webhook delivery waits first")
+    cors_origins: str = Field(
+        "",
+        max_length=4096,
+        description="origins a browser app may call from, comma-separated, or * (empty: no CORS headers)",
+    )
 
     @field_validator("scenarios_dir")
     @classmethod
@@ -129,6 +136,14 @@ class Settings(BaseSettings):
         if not in_range(aware.timestamp()):
             raise ValueError(f"must be within {TIME_RANGE}")
         return aware
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in cors_origin_list(value):
+            if origin != "*" and not ORIGIN.fullmatch(origin):
+                raise ValueError(f"{origin!r} is not an origin (scheme://host[:port], no path) or *")
+        return value
 
     @field_validator("log_level")
     @classmethod
@@ -181,3 +196,8 @@ def unknown_env_vars(environ: Mapping[str, str]) -> list[str]:
         hint = f"did you mean {ENV_PREFIX}{close[0]}?" if close else "see --help for the settings"
         warnings.append(f"{name} is not a setting and is ignored; {hint}")
     return warnings
+
+
+def cors_origin_list(value: str) -> list[str]:
+    """``cors_origins`` as a list (empty: CORS off)."""
+    return [origin.strip() for origin in value.split(",") if origin.strip()]
