@@ -159,7 +159,7 @@ class Emulator(Subscribing):
 
     def _reset_rules(self) -> None:
         self.queue.clear()
-        self.rules.clear()
+        self.rules.restart()
 
     def _reset_scenarios(self) -> None:
         self.scenarios = dict(self._loaded)
@@ -181,7 +181,7 @@ class Emulator(Subscribing):
         self.rate_limits.reset()
 
     def _reset_faults(self) -> None:
-        self.faults.clear()
+        self.faults.restart()
         self.faults.reseed(self.config.seed)
 
     def create_ringout(self, extension: Extension, request: RingOutRequest, scenario_header: str | None) -> CallResult:

@@ -176,6 +176,12 @@ class FaultBook:
         return found
 
     def clear(self) -> None:
+        """Drop every rule; ids go on from where they were, so a client holding an old id never
+        deletes a newer rule by it."""
+        self._rules.clear()
+
+    def restart(self) -> None:
+        """Back to the start (a reset): no rules, ids from 1."""
         self._rules.clear()
         self._next_id = 1
 

@@ -90,5 +90,11 @@ class RuleBook:
         self._rules = [rule for rule in self._rules if rule.scenario in scenarios]
 
     def clear(self) -> None:
+        """Drop every rule; ids go on from where they were, so a client holding an old id never
+        deletes a newer rule by it."""
+        self._rules.clear()
+
+    def restart(self) -> None:
+        """Back to the start (a reset): no rules, ids from 1."""
         self._rules.clear()
         self._next_id = 1

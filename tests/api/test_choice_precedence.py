@@ -158,3 +158,20 @@ def test_precedence_when_every_source_applies(domestic_only: TestClient) -> None
     assert chosen(ringout(client, magic_abroad)) == ("international_disabled", "policy")
     assert chosen(ringout(client, "+12025550101")) == ("busy", "magic-number")
     assert chosen(ringout(client, "+16505550199")) == ("generic_error", "default")
+
+
+def test_rule_and_fault_ids_are_never_reused_until_a_reset(client: TestClient) -> None:
+    """A client holding an old id after ``DELETE /rules`` (or ``/faults``) must not delete a newer
+    rule by it: the ids go on; a reset of the scope starts them again at 1."""
+    rule = {"scenario": "no_answer", "toPrefix": "+1650555"}
+    fault = {"effect": "error", "status": 503}
+    assert [client.post("/__emulator/rules", json=rule).json()["id"] for _ in range(2)] == ["1", "2"]
+    assert client.post("/__emulator/faults", json=fault).json()["id"] == "1"
+    assert client.delete("/__emulator/rules").status_code == 204
+    assert client.delete("/__emulator/faults").status_code == 204
+    assert client.post("/__emulator/rules", json=rule).json()["id"] == "3"
+    assert client.post("/__emulator/faults", json=fault).json()["id"] == "2"
+    assert client.delete("/__emulator/rules/1").status_code == 404  # the old id names nothing now
+    assert client.post("/__emulator/reset", json={"scopes": ["rules", "faults"]}).status_code == 200
+    assert client.post("/__emulator/rules", json=rule).json()["id"] == "1"
+    assert client.post("/__emulator/faults", json=fault).json()["id"] == "1"

@@ -99,7 +99,9 @@ def test_remove_and_clear() -> None:
     second = faults.add(ERROR, FaultMatch())
     assert (faults.remove(first.id), faults.remove(first.id), faults.rules()) == (True, False, (second,))
     faults.clear()
-    assert (len(faults), faults.add(ERROR, FaultMatch()).id) == (0, "1")
+    assert (len(faults), faults.add(ERROR, FaultMatch()).id) == (0, "3")  # ids are never reused...
+    faults.restart()
+    assert (len(faults), faults.add(ERROR, FaultMatch()).id) == (0, "1")  # ...until a reset
 
 
 def test_the_book_is_bounded() -> None:
