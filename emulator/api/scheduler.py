@@ -22,13 +22,15 @@ from emulator.core.namespaces import Namespaces
 IDLE = 5.0  # seconds between looks when nothing is due
 
 
-def wait_for(emulator: Emulator) -> float | None:
-    """Wall seconds until the namespace's next event is due on its real clock (0: due now), or
-    ``None`` (nothing due, or not on the real clock)."""
+def next_moment(emulator: Emulator) -> tuple[float, float] | None:
+    """The namespace's next due event on its real clock: (its emulator time, the wall seconds until
+    it, 0 when due now); ``None`` when it is not on the real clock. Nothing due: (inf, inf)."""
     if emulator.clock.mode is not ClockMode.REAL:
         return None
     due = emulator.next_event_due()
-    return None if due is None else max(due - emulator.clock.now(), 0.0) / emulator.clock.speed
+    if due is None:
+        return math.inf, math.inf
+    return due, max(due - emulator.clock.now(), 0.0) / emulator.clock.speed
 
 
 async def run(namespaces: Namespaces, engine: DeliveryEngine) -> None:
@@ -41,15 +43,16 @@ async def run(namespaces: Namespaces, engine: DeliveryEngine) -> None:
         pumped = False
         planned: dict[str | None, float] = {}
         for emulator in namespaces.all():
-            wait = wait_for(emulator)
+            moment = next_moment(emulator)
+            if moment is None:
+                continue
+            due, wait = moment
             if wait == 0:
                 await engine.pump(emulator)
                 pumped = True
-            elif emulator.clock.mode is ClockMode.REAL:
-                due = emulator.next_event_due()
-                planned[emulator.namespace] = math.inf if due is None else due
-                if wait is not None:
-                    delay = min(delay, wait)
+            else:
+                planned[emulator.namespace] = due
+                delay = min(delay, wait)
         if pumped:
             continue
         engine.planned = planned

@@ -9,8 +9,8 @@ from typing import NoReturn
 from emulator.core.access import Access, Gate
 from emulator.core.auth_codes import CodeStore
 from emulator.core.call import CallView, ClockMode, RingOutCall
-from emulator.core.call_log import CallLog, LogEntry, LogPage, LogQuery
-from emulator.core.call_record import CallRecord, call_record
+from emulator.core.call_log import CallLog
+from emulator.core.call_logging import CallLogging
 from emulator.core.choice import Source, Sources, choose, lookup
 from emulator.core.clock import Clock, ManualClock
 from emulator.core.clock_control import ControlledClock
@@ -81,7 +81,7 @@ class CallResult:
     view: CallView
 
 
-class Emulator(Subscribing):
+class Emulator(Subscribing, CallLogging):
     """One namespace's state. ``namespace``: the created account it holds (its id; its tokens
     name it), or ``None`` for the global namespace (the accounts file's accounts)."""
 
@@ -430,70 +430,6 @@ class Emulator(Subscribing):
         end = call.scheduled_end() if end is None else end
         if end is not None:
             self.call_log.put(call, end)
-
-    # --- call log, active calls, account ---------------------------------------------------
-
-    def call_log_entries(self, extension: Extension, query: LogQuery) -> LogPage:
-        """A page of the extension's call log as visible now, newest first, and the total."""
-        owner = (extension.account_id, extension.id)
-        return self.call_log.query(owner, query, self.clock.now() - self.call_log_delay)
-
-    def record_of(self, entry: LogEntry) -> CallRecord:
-        return call_record(entry.call, entry.ended_at, self.clock.now())
-
-    def call_log_page(self, extension: Extension, query: LogQuery) -> tuple[list[CallRecord], int]:
-        page = self.call_log_entries(extension, query)
-        return [self.record_of(e) for e in page.entries], page.total
-
-    def call_log_record(self, extension: Extension, record_id: str) -> CallRecord:
-        now = self.clock.now()
-        entry = self.call_log.get(record_id)
-        if (
-            entry is None
-            or (entry.call.account_id, entry.call.extension_id) != (extension.account_id, extension.id)
-            or entry.ended_at > now - self.call_log_delay
-        ):
-            raise ResourceNotFound("callRecordId")
-        return call_record(entry.call, entry.ended_at, now)
-
-    def active_calls(self, extension: Extension) -> list[CallRecord]:
-        """The extension's calls in progress, newest first."""
-        now = self.clock.now()
-        live = [
-            call
-            for call in self.calls
-            if call.extension_id == extension.id
-            and call.account_id == extension.account_id
-            and self.calls.get(call.id, now) is not None
-            and call.view(now).ended_at is None
-        ]
-        live.reverse()
-        return [call_record(call, None, now) for call in live]
-
-    def control_call_log(self, extension_id: str | None, limit: int) -> list[tuple[CallRecord, Extension]]:
-        """The records visible now (of every extension, or of one), newest first, at most ``limit``,
-        each with its extension; 404 for an extension the directory does not have."""
-        if extension_id is not None:
-            self.directory.extension(extension_id)
-        page = self.call_log.latest(self.clock.now() - self.call_log_delay, extension_id, limit)
-        return [(self.record_of(e), self.directory.extension(e.call.extension_id)) for e in page.entries]
-
-    def call_log_digest(self) -> tuple[float, int, int]:
-        """What moves when a record appears or goes: (the delay, how many are visible, the newest one's sequence)."""
-        page = self.call_log.latest(self.clock.now() - self.call_log_delay, None, 1)
-        return self.call_log_delay, page.total, page.entries[0].seq if page.entries else 0
-
-    def call_log_revision(self) -> int:
-        """Moves whenever a logged call's end moves (its record, once rendered, is then stale); as of
-        the last read of the log (``call_log_entries``, which applies its queued writes)."""
-        return self.call_log.end_moves
-
-    def call_log_settings(self) -> tuple[float, int, int]:
-        """(delay in seconds, cap on records, records kept)."""
-        return self.call_log_delay, self.call_log.max_records, len(self.call_log)
-
-    def set_call_log_delay(self, seconds: float) -> None:
-        self.call_log_delay = seconds
 
     # --- fault injection (``emulator.core.faults``) ----------------------------------------
 

@@ -83,16 +83,12 @@ class Policy:
     limit: int
     window: float
     penalty: float
-    name: str = field(init=False)  # the group's name as a plain str (what a bucket's key holds)
+    # the group's name as a plain str, what a bucket's key holds: a StrEnum member hashes through a
+    # Python-level slot (~3x a str's cost), and the key is looked up on every counted request
+    name: str = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "name", GROUP_NAMES[self.group])
-
-
-# A StrEnum member hashes through a Python-level slot (~3x a str's cost): bucket keys, looked up
-# on every counted request, hold the group's plain name instead.
-GROUP_NAMES: Mapping[Group, str] = {group: str.__str__(group) for group in Group}
-GROUPS_BY_NAME: Mapping[str, Group] = {name: group for group, name in GROUP_NAMES.items()}
+        object.__setattr__(self, "name", str.__str__(self.group))
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +245,7 @@ class RateLimiter:
         """Live buckets (trimmed to now), oldest first."""
         now = self.clock.now()
         for bucket in list(self._buckets.values()):
-            bucket.policy = self.policies[GROUPS_BY_NAME[bucket.key[2]]]
+            bucket.policy = self.policies[bucket.group]
             bucket.trim(now)
             yield bucket
 
